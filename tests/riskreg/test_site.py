@@ -1,0 +1,194 @@
+import os
+import re
+import subprocess
+import sys
+from io import StringIO
+from pathlib import Path
+from unittest import mock
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.management import CommandError, call_command
+from django.db.utils import OperationalError
+from django.urls import reverse
+
+from riskreg.management.commands.load_demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from riskreg.models import User
+from riskreg.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+ROOT = Path(settings.BASE_DIR)
+
+
+def test_anonymous_visitor_is_sent_to_sign_in(client):
+    response = client.get("/")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/sign-in/?next=/"
+
+
+def test_anonymous_visitor_is_sent_to_sign_in_from_the_admin(client):
+    assert client.get("/admin/")["Location"].startswith("/admin/login/")
+
+
+def test_sign_in_page_is_open_to_anonymous_visitors(client):
+    response = client.get(reverse("login"))
+
+    assert response.status_code == 200
+    assert b"Sign in to the risk register" in response.content
+
+
+def test_sign_in_with_the_right_password_lands_on_home(client, officer):
+    response = client.post(reverse("login"), {"username": "officer", "password": "a-test-password-for-everyone"})
+
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+
+
+def test_sign_in_with_a_blank_form_names_each_missing_field(client):
+    response = client.post(reverse("login"), {"username": "", "password": ""})
+
+    assert response.status_code == 200
+    assert b"<title>Error: Sign in" in response.content
+    assert b"Enter your username" in response.content
+    assert b"Enter your password" in response.content
+
+
+def test_sign_out_needs_a_post_and_ends_the_session(client_as_officer):
+    assert client_as_officer.get(reverse("logout")).status_code == 405
+
+    response = client_as_officer.post(reverse("logout"))
+
+    assert response["Location"] == "/sign-in/"
+    assert client_as_officer.get("/").status_code == 302
+
+
+def test_healthz_answers_ok_without_sign_in(client):
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.content == b"ok\n"
+
+
+def test_healthz_answers_503_when_the_database_is_unreachable(client):
+    with mock.patch("riskreg.views.connection.cursor", side_effect=OperationalError("connection refused")):
+        response = client.get("/healthz")
+
+    assert response.status_code == 503
+    assert b"database unavailable" in response.content
+
+
+def test_static_files_need_no_sign_in(client):
+    # WhiteNoise answers before the sign-in check, as it does in production.
+    response = client.get("/static/govuk/govuk-frontend.min.css")
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/css")
+
+
+def test_the_four_roles_exist_with_their_permissions():
+    groups = {
+        g.name: {f"{p.content_type.app_label}.{p.codename}" for p in g.permissions.all()} for g in Group.objects.all()
+    }
+
+    assert set(groups) == set(Role.values)
+    assert "riskreg.change_user" in groups[Role.REGISTER_ADMIN]
+    assert "riskreg.change_user" not in groups[Role.OFFICER] | groups[Role.SMT_LEAD] | groups[Role.COMMITTEE_MEMBER]
+
+
+@pytest.mark.parametrize(
+    ("client_fixture", "sees_users_link"),
+    [
+        ("client_as_officer", False),
+        ("client_as_smt_lead", False),
+        ("client_as_committee", False),
+        ("client_as_admin", True),
+    ],
+)
+def test_navigation_offers_user_management_to_register_admins_only(request, client_fixture, sees_users_link):
+    response = request.getfixturevalue(client_fixture).get("/")
+
+    assert response.status_code == 200
+    assert (b">Users<" in response.content) is sees_users_link
+
+
+@pytest.mark.parametrize(
+    ("client_fixture", "status"),
+    [("client_as_officer", 302), ("client_as_smt_lead", 302), ("client_as_committee", 302), ("client_as_admin", 200)],
+)
+def test_only_register_admins_manage_users_in_the_admin(request, client_fixture, status):
+    response = request.getfixturevalue(client_fixture).get("/admin/riskreg/user/")
+
+    assert response.status_code == status
+
+
+def test_home_page_runs_a_fixed_number_of_queries(client_as_officer, django_assert_num_queries):
+    # Session, user, roles, and the session's idle-expiry refresh (3 with savepoints).
+    with django_assert_num_queries(6):
+        client_as_officer.get("/")
+
+
+def test_load_demo_makes_one_account_per_role_and_can_run_twice(settings):
+    settings.DEBUG = True
+
+    call_command("load_demo", stdout=StringIO())
+    call_command("load_demo", stdout=StringIO())
+
+    for username, (_, _, role) in DEMO_ACCOUNTS.items():
+        user = User.objects.get(username=username)
+        assert user.check_password(DEMO_PASSWORD)
+        assert user.role_names() == (role,)
+        assert "(illustrative)" in str(user)
+
+
+def test_load_demo_refuses_to_run_when_debug_is_off(settings):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError, match="only with DJANGO_DEBUG=true"):
+        call_command("load_demo")
+
+    assert not User.objects.filter(username="officer").exists()
+
+
+def test_govuk_css_asset_urls_resolve_under_static():
+    css = (ROOT / "static/govuk/govuk-frontend.min.css").read_text()
+    urls = set(re.findall(r"url\(([^)]+)\)", css))
+
+    assert urls, "expected the vendored CSS to reference assets"
+    for url in urls:
+        assert not url.startswith("/"), url
+        assert (ROOT / "static/govuk" / url).exists(), url
+    assert "GDS Transport" not in css
+
+
+def _run_manage(*args, env_overrides):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env.update(env_overrides)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_production_settings_pass_the_deploy_check():
+    result = _run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        env_overrides={
+            "DJANGO_SECRET_KEY": "p" * 20 + "-a-long-and-random-production-secret-key-" + "q" * 20,
+            "DJANGO_ALLOWED_HOSTS": "risk-register.example.org",
+        },
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_without_a_secret_key_production_refuses_to_start():
+    result = _run_manage("check", env_overrides={})
+
+    assert result.returncode != 0
+    assert "Set DJANGO_SECRET_KEY" in result.stderr
