@@ -1,0 +1,341 @@
+import datetime
+import re
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+
+class Rag(models.TextChoices):
+    """A delivery status. Red means extra support or action is needed, not failure."""
+
+    RED = "red", "Red"
+    AMBER = "amber", "Amber"
+    GREEN = "green", "Green"
+
+
+NOT_ASSESSED = "Not assessed"
+
+
+class PlanQuerySet(models.QuerySet):
+    def get_by_natural_key(self, title):
+        return self.get(title=title)
+
+    def current(self):
+        """The plan the register works on: the latest to start."""
+        return self.order_by("-start_year", "-pk").first()
+
+
+class Plan(models.Model):
+    title = models.CharField(max_length=200, unique=True)
+    start_year = models.PositiveSmallIntegerField(help_text="The calendar year the plan starts, e.g. 2025.")
+    end_year = models.PositiveSmallIntegerField()
+
+    objects = PlanQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-start_year"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end_year__gte=models.F("start_year")), name="plan_ends_after_start")
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return (self.title,)
+
+
+class PolicyAreaQuerySet(models.QuerySet):
+    def get_by_natural_key(self, name):
+        return self.get(name=name)
+
+
+class PolicyArea(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+
+    objects = PolicyAreaQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.name,)
+
+
+_SLUG = re.compile(r"^(?P<year>\d{4})-(?P<next>\d{2})-q(?P<quarter>[1-4])$")
+_LABEL = re.compile(r"^(?P<year>\d{4})/(?P<next>\d{2}) Q(?P<quarter>[1-4])$")
+
+
+def parse_period(text: str, *, pattern=_SLUG) -> tuple[int, int] | None:
+    """(year, quarter) from '2025-26-q2' (or, with pattern=LABEL, '2025/26 Q2'); None if malformed."""
+    match = pattern.match(text.strip())
+    if not match:
+        return None
+    year = int(match["year"])
+    if int(match["next"]) != (year + 1) % 100:
+        return None
+    return year, int(match["quarter"])
+
+
+def parse_period_label(text: str) -> tuple[int, int] | None:
+    return parse_period(text, pattern=_LABEL)
+
+
+def previous_quarter(year: int, quarter: int) -> tuple[int, int]:
+    return (year, quarter - 1) if quarter > 1 else (year - 1, 4)
+
+
+class ReportingPeriodQuerySet(models.QuerySet):
+    def get_by_natural_key(self, financial_year, quarter):
+        return self.get(financial_year=financial_year, quarter=quarter)
+
+    def started(self):
+        return self.exclude(status=ReportingPeriod.Status.UPCOMING)
+
+    def by_key(self, year: int, quarter: int):
+        return self.filter(financial_year=year, quarter=quarter)
+
+    def from_slug(self, slug: str):
+        """The period named by a URL slug such as '2025-26-q2', or None."""
+        key = parse_period(slug)
+        return self.by_key(*key).first() if key else None
+
+
+class ReportingPeriod(models.Model):
+    """A quarter of the UK financial year: Q1 is April to June."""
+
+    class Status(models.TextChoices):
+        UPCOMING = "upcoming", "Not yet open"
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    financial_year = models.PositiveSmallIntegerField(help_text="The year the financial year starts: 2025 for 2025/26.")
+    quarter = models.PositiveSmallIntegerField(choices=[(1, "Q1"), (2, "Q2"), (3, "Q3"), (4, "Q4")])
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.UPCOMING)
+
+    objects = ReportingPeriodQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["financial_year", "quarter"]
+        constraints = [
+            models.UniqueConstraint(fields=["financial_year", "quarter"], name="one_period_per_quarter"),
+            models.CheckConstraint(condition=Q(quarter__range=(1, 4)), name="quarter_1_to_4"),
+        ]
+
+    def __str__(self):
+        return self.label
+
+    def natural_key(self):
+        return (self.financial_year, self.quarter)
+
+    @property
+    def key(self) -> tuple[int, int]:
+        return (self.financial_year, self.quarter)
+
+    @property
+    def label(self) -> str:
+        """'2025/26 Q2', as the OPCC writes it."""
+        return f"{self.financial_year}/{(self.financial_year + 1) % 100:02d} Q{self.quarter}"
+
+    @property
+    def short_label(self) -> str:
+        return f"Q{self.quarter}"
+
+    @property
+    def financial_year_slug(self) -> str:
+        return f"{self.financial_year}-{(self.financial_year + 1) % 100:02d}"
+
+    @property
+    def slug(self) -> str:
+        """'2025-26-q2', for URLs and query strings."""
+        return f"{self.financial_year_slug}-q{self.quarter}"
+
+    @property
+    def start_date(self) -> datetime.date:
+        month = 4 + 3 * (self.quarter - 1)
+        return datetime.date(self.financial_year + (month > 12), (month - 1) % 12 + 1, 1)
+
+    @property
+    def end_date(self) -> datetime.date:
+        year, month = self.start_date.year, self.start_date.month + 3
+        if month > 12:
+            year, month = year + 1, month - 12
+        return datetime.date(year, month, 1) - datetime.timedelta(days=1)
+
+    @property
+    def previous_key(self) -> tuple[int, int]:
+        return previous_quarter(self.financial_year, self.quarter)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+
+class CommitmentQuerySet(models.QuerySet):
+    def get_by_natural_key(self, plan_title, ref):
+        return self.get(plan__title=plan_title, ref=ref)
+
+    def in_plan(self, plan):
+        return self.filter(plan=plan)
+
+    def led_by(self, user):
+        return self.filter(Q(officer_lead=user) | Q(smt_lead=user))
+
+    def with_people(self):
+        return self.select_related("smt_lead", "officer_lead").prefetch_related(
+            models.Prefetch("areas", queryset=CommitmentPolicyArea.objects.select_related("policy_area"))
+        )
+
+    def red_in(self, period):
+        """Commitments whose approved status in the period is Red."""
+        return self.filter(
+            status_updates__period=period,
+            status_updates__state=StatusUpdate.State.APPROVED,
+            status_updates__rag=Rag.RED,
+        )
+
+
+class Commitment(models.Model):
+    """One individual deliverable of the plan."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="commitments")
+    ref = models.PositiveIntegerField(help_text="The number of the commitment in the plan, e.g. 96.")
+    policy_areas = models.ManyToManyField(PolicyArea, through="CommitmentPolicyArea", related_name="commitments")
+    text = models.TextField("individual commitment")
+    smt_lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="smt_commitments",
+        verbose_name="SMT lead",
+    )
+    officer_lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="officer_commitments",
+    )
+    wmp_lead = models.CharField("WMP lead", max_length=200, blank=True, help_text="A named contact in the force.")
+    timescale = models.CharField(max_length=100, blank=True)
+    active = models.BooleanField(default=True)
+
+    objects = CommitmentQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "ref"]
+        constraints = [models.UniqueConstraint(fields=["plan", "ref"], name="commitment_ref_unique_in_plan")]
+
+    def __str__(self):
+        return f"{self.ref}. {self.text[:80]}"
+
+    def natural_key(self):
+        return (*self.plan.natural_key(), self.ref)
+
+    natural_key.dependencies = ["commitments.plan"]
+
+    @property
+    def policy_area_names(self) -> str:
+        """'VAWG / Protecting Victims and Witnesses', in the order the plan gives them.
+
+        Reads the prefetched areas (CommitmentQuerySet.with_people) when present.
+        """
+        return " / ".join(area.policy_area.name for area in sorted(self.areas.all(), key=lambda a: a.position))
+
+    def is_led_by(self, user) -> bool:
+        return user.pk is not None and user.pk in (self.officer_lead_id, self.smt_lead_id)
+
+
+class CommitmentPolicyArea(models.Model):
+    """A commitment's policy area, with its position: the paper lists 'VAWG' before 'Protecting ...'."""
+
+    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="areas")
+    policy_area = models.ForeignKey(PolicyArea, on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["commitment", "policy_area"], name="policy_area_once_per_commitment")
+        ]
+
+    def __str__(self):
+        return f"{self.commitment_id}: {self.policy_area_id}"
+
+
+class StatusUpdateQuerySet(models.QuerySet):
+    def get_by_natural_key(self, plan_title, ref, financial_year, quarter):
+        return self.get(
+            commitment__plan__title=plan_title,
+            commitment__ref=ref,
+            period__financial_year=financial_year,
+            period__quarter=quarter,
+        )
+
+    def approved(self):
+        return self.filter(state=StatusUpdate.State.APPROVED)
+
+    def for_period(self, period):
+        return self.filter(period=period)
+
+
+class StatusUpdate(models.Model):
+    """A commitment's RAG status and narrative for one quarter, and its review."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted for review"
+        APPROVED = "approved", "Approved"
+        RETURNED = "returned", "Returned for changes"
+
+    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="status_updates")
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="status_updates")
+    rag = models.CharField("RAG status", max_length=5, choices=Rag.choices, blank=True)
+    narrative = models.TextField("update", blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.DRAFT)
+    review_comment = models.TextField(blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    # Bumped by every write; a save carrying an older version is refused, so two
+    # people editing at once never overwrite each other silently.
+    version = models.PositiveIntegerField(default=1)
+
+    objects = StatusUpdateQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["period", "commitment"]
+        constraints = [
+            models.UniqueConstraint(fields=["commitment", "period"], name="one_status_update_per_quarter"),
+            models.CheckConstraint(condition=Q(rag__in=["", *Rag.values]), name="rag_is_red_amber_green_or_empty"),
+        ]
+
+    def __str__(self):
+        return f"{self.commitment.ref} {self.period.label}"
+
+    def natural_key(self):
+        return (*self.commitment.natural_key(), *self.period.natural_key())
+
+    natural_key.dependencies = ["commitments.commitment", "commitments.reportingperiod"]
+
+    @property
+    def rag_label(self) -> str:
+        return self.get_rag_display() if self.rag else NOT_ASSESSED
