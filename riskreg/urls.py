@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from riskreg import views
 from riskreg.forms import SignInForm
@@ -19,5 +19,8 @@ urlpatterns = [
         name="login",
     ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("commitments.urls")),
+    path("risks/", include("risks.urls")),
+    path("committee/", include("committee.urls")),
     path("admin/", admin.site.urls),
 ]
