@@ -102,6 +102,13 @@ class ReportingPeriodQuerySet(models.QuerySet):
     def by_key(self, year: int, quarter: int):
         return self.filter(financial_year=year, quarter=quarter)
 
+    def for_register(self):
+        """The quarter the register shows by default: the latest with approved updates,
+        else the latest started."""
+        approved = StatusUpdate.objects.approved().filter(period=models.OuterRef("pk"))
+        reported = self.filter(models.Exists(approved)).order_by("-financial_year", "-quarter")
+        return reported.first() or self.started().order_by("-financial_year", "-quarter").first()
+
     def from_slug(self, slug: str):
         """The period named by a URL slug such as '2025-26-q2', or None."""
         key = parse_period(slug)
@@ -154,6 +161,10 @@ class ReportingPeriod(models.Model):
         return f"{self.financial_year}-{(self.financial_year + 1) % 100:02d}"
 
     @property
+    def quarter_slug(self) -> str:
+        return f"q{self.quarter}"
+
+    @property
     def slug(self) -> str:
         """'2025-26-q2', for URLs and query strings."""
         return f"{self.financial_year_slug}-q{self.quarter}"
@@ -193,6 +204,30 @@ class CommitmentQuerySet(models.QuerySet):
         return self.select_related("smt_lead", "officer_lead").prefetch_related(
             models.Prefetch("areas", queryset=CommitmentPolicyArea.objects.select_related("policy_area"))
         )
+
+    def with_updates_in(self, periods, *, approved_only: bool = True):
+        """Prefetch the commitments' updates in these periods into `updates_shown`.
+
+        Read them with Commitment.update_in(period): no query per row.
+        """
+        updates = StatusUpdate.objects.filter(period__in=list(periods)).select_related("period")
+        if approved_only:
+            updates = updates.approved()
+        return self.prefetch_related(models.Prefetch("status_updates", queryset=updates, to_attr="updates_shown"))
+
+    def with_approved_rag_in(self, period, rag: str | None):
+        """Approved status `rag` in the period; None for "not assessed" (no approved RAG)."""
+        approved = StatusUpdate.objects.approved().filter(period=period).exclude(rag="")
+        if rag is None:
+            return self.exclude(pk__in=approved.values("commitment"))
+        return self.filter(pk__in=approved.filter(rag=rag).values("commitment"))
+
+    def with_update_state_in(self, period, state: str | None):
+        """The quarter's update is in `state`; None for "no update yet"."""
+        updates = StatusUpdate.objects.filter(period=period)
+        if state is None:
+            return self.exclude(pk__in=updates.values("commitment"))
+        return self.filter(pk__in=updates.filter(state=state).values("commitment"))
 
     def red_in(self, period):
         """Commitments whose approved status in the period is Red."""
@@ -252,8 +287,17 @@ class Commitment(models.Model):
         """
         return " / ".join(area.policy_area.name for area in sorted(self.areas.all(), key=lambda a: a.position))
 
+    def update_in(self, period):
+        """The update prefetched by CommitmentQuerySet.with_updates_in for the period, or None."""
+        return next((u for u in self.updates_shown if u.period_id == period.pk), None) if period else None
+
     def is_led_by(self, user) -> bool:
         return user.pk is not None and user.pk in (self.officer_lead_id, self.smt_lead_id)
+
+
+class CommitmentPolicyAreaQuerySet(models.QuerySet):
+    def get_by_natural_key(self, plan_title, ref, policy_area_name):
+        return self.get(commitment__plan__title=plan_title, commitment__ref=ref, policy_area__name=policy_area_name)
 
 
 class CommitmentPolicyArea(models.Model):
@@ -263,6 +307,7 @@ class CommitmentPolicyArea(models.Model):
     policy_area = models.ForeignKey(PolicyArea, on_delete=models.PROTECT, related_name="+")
     position = models.PositiveSmallIntegerField(default=0)
 
+    objects = CommitmentPolicyAreaQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -273,6 +318,11 @@ class CommitmentPolicyArea(models.Model):
 
     def __str__(self):
         return f"{self.commitment_id}: {self.policy_area_id}"
+
+    def natural_key(self):
+        return (*self.commitment.natural_key(), self.policy_area.name)
+
+    natural_key.dependencies = ["commitments.commitment", "commitments.policyarea"]
 
 
 class StatusUpdateQuerySet(models.QuerySet):
@@ -327,6 +377,7 @@ class StatusUpdate(models.Model):
             models.UniqueConstraint(fields=["commitment", "period"], name="one_status_update_per_quarter"),
             models.CheckConstraint(condition=Q(rag__in=["", *Rag.values]), name="rag_is_red_amber_green_or_empty"),
         ]
+        indexes = [models.Index(fields=["period", "state", "rag"], name="update_period_state_rag")]
 
     def __str__(self):
         return f"{self.commitment.ref} {self.period.label}"
@@ -339,3 +390,13 @@ class StatusUpdate(models.Model):
     @property
     def rag_label(self) -> str:
         return self.get_rag_display() if self.rag else NOT_ASSESSED
+
+    @property
+    def is_approved(self) -> bool:
+        return self.state == self.State.APPROVED
+
+    def repeats(self, previous: "StatusUpdate | None") -> bool:
+        """The narrative is the previous quarter's, word for word: the reviewer should know."""
+        if previous is None or not self.narrative.strip():
+            return False
+        return " ".join(self.narrative.split()) == " ".join(previous.narrative.split())

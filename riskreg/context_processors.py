@@ -4,7 +4,11 @@ from django.urls import reverse
 
 def _items_for(user) -> list[tuple[str, str]]:
     items = [("Home", reverse("home"))]
-    # commitments
+    items.append(("Commitments", reverse("commitments:register")))
+    if user.is_staff_member():
+        items.append(("My commitments", reverse("commitments:mine")))
+    if user.is_register_admin():
+        items.append(("Periods", reverse("commitments:periods")))
     # risks
     # committee
     if user.is_register_admin():
@@ -18,9 +22,9 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return context
-    path = request.path
-    context["navigation"] = [
-        {"text": text, "href": href, "current": path == href or (href != "/" and path.startswith(href))}
-        for text, href in _items_for(user)
-    ]
+    items = _items_for(user)
+    # The current item is the one whose address is the longest prefix of this page's.
+    matches = [href for _, href in items if request.path == href or (href != "/" and request.path.startswith(href))]
+    current = max(matches, key=len, default=None)
+    context["navigation"] = [{"text": text, "href": href, "current": href == current} for text, href in items]
     return context

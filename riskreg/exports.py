@@ -25,6 +25,13 @@ def neutralise(value):
     return "" if value is None else value
 
 
+def unneutralise(value: str) -> str:
+    """The text as written, from a cell that neutralise() prefixed: imports read exports back."""
+    if value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
+        return value[1:]
+    return value
+
+
 def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

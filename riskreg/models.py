@@ -42,4 +42,4 @@ class User(AbstractUser):
 
     def is_staff_member(self) -> bool:
         """OPCC staff: everyone but committee-only readers."""
-        return self.is_register_admin or self.has_role(Role.OFFICER, Role.SMT_LEAD)
+        return self.is_register_admin() or self.has_role(Role.OFFICER, Role.SMT_LEAD)

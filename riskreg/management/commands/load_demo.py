@@ -20,7 +20,7 @@ DEMO_ACCOUNTS = {
 }
 
 # Loaded in this order; each is also loadable on its own with loaddata.
-DEMO_FIXTURES = ["demo_users"]
+DEMO_FIXTURES = ["demo_users", "commitments"]
 
 
 class Command(BaseCommand):

@@ -1,0 +1,171 @@
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Button, Field, Fieldset, Layout, Size
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+
+from commitments.models import NOT_ASSESSED, PolicyArea, Rag, StatusUpdate
+from commitments.services import require_narrative
+
+RAG_FILTER_CHOICES = [("", "Any"), *Rag.choices, ("none", NOT_ASSESSED)]
+
+
+class StatusUpdateForm(forms.Form):
+    """The officer's quarterly RAG status and narrative."""
+
+    rag = forms.ChoiceField(
+        label="RAG status",
+        choices=Rag.choices,
+        widget=forms.RadioSelect,
+        help_text="Red means additional support or action is needed to deliver, not that it will not be delivered.",
+        error_messages={"required": "Select a RAG status"},
+    )
+    narrative = forms.CharField(
+        label="Update",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        required=False,
+        help_text="What has happened this quarter, and what is needed. Required for Red and Amber.",
+        max_length=10_000,
+        error_messages={"max_length": "Update must be 10,000 characters or fewer"},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.radios("rag", legend_size=Size.MEDIUM, inline=True),
+            Field.textarea("narrative", label_size=Size.MEDIUM),
+            "version",
+            Button("submit", "Submit for review"),
+            Button.secondary("save", "Save draft"),
+        )
+
+    @property
+    def wants_submit(self) -> bool:
+        return "submit" in self.data
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.wants_submit:
+            try:
+                require_narrative(cleaned.get("rag", ""), cleaned.get("narrative", ""))
+            except ValidationError as error:
+                self.add_error(None, error)
+        return cleaned
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Your review",
+        choices=[("approve", "Approve"), ("return", "Return to the officer for changes")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select approve or return"},
+    )
+    comment = forms.CharField(
+        label="Comment for the officer",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text="Required when you return the update.",
+        max_length=5_000,
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.radios("decision", legend_size=Size.MEDIUM),
+            Field.textarea("comment"),
+            "version",
+            Button("submit", "Save review"),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == "return" and not cleaned.get("comment", "").strip():
+            self.add_error("comment", "Enter a comment telling the officer what to change")
+        return cleaned
+
+
+class RegisterFilterForm(forms.Form):
+    """The register's filters. Every field is optional; bad values are reported, not ignored."""
+
+    q = forms.CharField(label="Search", required=False, max_length=200, help_text="Words in the commitment, or its ref")
+    policy_area = forms.ModelChoiceField(
+        label="Policy area", queryset=PolicyArea.objects.all(), required=False, empty_label="Any"
+    )
+    period = forms.ChoiceField(label="Quarter", required=False)
+    rag = forms.ChoiceField(label="RAG in that quarter", choices=RAG_FILTER_CHOICES, required=False)
+    state = forms.ChoiceField(
+        label="Update state in that quarter",
+        choices=[("", "Any"), *StatusUpdate.State.choices, ("none", "No update yet")],
+        required=False,
+    )
+    smt_lead = forms.ModelChoiceField(label="SMT lead", queryset=None, required=False, empty_label="Anyone")
+    officer_lead = forms.ModelChoiceField(label="Officer lead", queryset=None, required=False, empty_label="Anyone")
+
+    def __init__(self, *args, periods, show_state: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["period"].choices = [(p.slug, p.label) for p in reversed(periods)]
+        users = get_user_model().objects.all()
+        self.fields["smt_lead"].queryset = users.filter(smt_commitments__isnull=False).distinct()
+        self.fields["officer_lead"].queryset = users.filter(officer_commitments__isnull=False).distinct()
+        if not show_state:
+            del self.fields["state"]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.form_method = "get"
+        self.helper.label_size = Size.SMALL
+        self.helper.layout = Layout(
+            Fieldset(
+                Field.text("q"),
+                Field.select("policy_area"),
+                Field.select("period"),
+                Field.select("rag"),
+                *([Field.select("state")] if show_state else []),
+                Field.select("smt_lead"),
+                Field.select("officer_lead"),
+                legend="Filter the register",
+                legend_size=Size.MEDIUM,
+            ),
+            Button("filter", "Apply filters", css_class="govuk-button--secondary"),
+        )
+
+    def filter(self, commitments, period):
+        """The commitments that match the filters, with RAG and state read in `period`."""
+        data = self.cleaned_data
+        if data.get("q"):
+            text = data["q"].strip()
+            match = Q(text__icontains=text) | Q(wmp_lead__icontains=text)
+            if text.isdigit():
+                match |= Q(ref=int(text))
+            commitments = commitments.filter(match)
+        if data.get("policy_area"):
+            commitments = commitments.filter(areas__policy_area=data["policy_area"])
+        if data.get("smt_lead"):
+            commitments = commitments.filter(smt_lead=data["smt_lead"])
+        if data.get("officer_lead"):
+            commitments = commitments.filter(officer_lead=data["officer_lead"])
+        if data.get("rag") and period:
+            commitments = commitments.with_approved_rag_in(period, None if data["rag"] == "none" else data["rag"])
+        if data.get("state") and period:
+            commitments = commitments.with_update_state_in(period, None if data["state"] == "none" else data["state"])
+        return commitments
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="Upload a CSV or Excel file",
+        help_text="Columns: Ref, Policy Area, Individual Commitment, SMT Lead, Officer Lead, WMP Lead, Timescale.",
+        error_messages={"required": "Select a CSV or Excel file to import"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(Field("file"), Button("submit", "Preview the import"))

@@ -1,0 +1,101 @@
+"""Writes with side effects on commitments and their quarterly status updates."""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from commitments import permissions
+from commitments.models import Commitment, Rag, ReportingPeriod, StatusUpdate
+
+
+@dataclass
+class EditConflict(Exception):
+    """Someone else saved the update since this person opened it."""
+
+    current: StatusUpdate | None
+
+
+def _locked_update(commitment, period) -> StatusUpdate | None:
+    return (
+        StatusUpdate.objects.select_for_update()
+        .select_related("author", "reviewer", "period", "commitment")
+        .filter(commitment=commitment, period=period)
+        .first()
+    )
+
+
+def _check_version(update: StatusUpdate | None, version: int) -> None:
+    # version 0 means "there was no update when I opened the form".
+    if (update.version if update else 0) != version:
+        raise EditConflict(current=update)
+
+
+def require_narrative(rag: str, narrative: str) -> None:
+    if rag in (Rag.RED, Rag.AMBER) and not narrative.strip():
+        raise ValidationError({"narrative": "Enter an update explaining the Red or Amber status"})
+
+
+@transaction.atomic
+def status_update_save(
+    *,
+    commitment: Commitment,
+    period: ReportingPeriod,
+    user,
+    rag: str,
+    narrative: str,
+    version: int,
+    submit: bool,
+) -> StatusUpdate:
+    """Save the officer's draft, or submit it for review. Refuses a stale version."""
+    update = _locked_update(commitment, period)
+    if not permissions.can_edit_update(user, commitment, period, update):
+        raise PermissionDenied
+    _check_version(update, version)
+    if submit:
+        require_narrative(rag, narrative)
+    if update is None:
+        update = StatusUpdate(commitment=commitment, period=period, version=0)
+    update.rag, update.narrative, update.author = rag, narrative, user
+    update.state = StatusUpdate.State.SUBMITTED if submit else StatusUpdate.State.DRAFT
+    update.submitted_at = timezone.now() if submit else None
+    update.version += 1
+    try:
+        with transaction.atomic():
+            update.save()
+    except IntegrityError:
+        # Another person created the quarter's update between our read and write.
+        raise EditConflict(current=_locked_update(commitment, period)) from None
+    return update
+
+
+@transaction.atomic
+def status_update_review(*, update: StatusUpdate, reviewer, approve: bool, comment: str, version: int) -> StatusUpdate:
+    """Approve a submitted update, or return it to the officer with a comment."""
+    locked = _locked_update(update.commitment, update.period)
+    if locked is None or not permissions.can_review(reviewer, locked):
+        if locked is not None and locked.version != version:
+            raise EditConflict(current=locked)
+        raise PermissionDenied
+    _check_version(locked, version)
+    if not approve and not comment.strip():
+        raise ValidationError({"comment": "Enter a comment telling the officer what to change"})
+    locked.state = StatusUpdate.State.APPROVED if approve else StatusUpdate.State.RETURNED
+    locked.review_comment = comment.strip()
+    locked.reviewer, locked.reviewed_at = reviewer, timezone.now()
+    locked.version += 1
+    locked.save()
+    return locked
+
+
+@transaction.atomic
+def period_set_status(*, period: ReportingPeriod, status: str, user) -> ReportingPeriod:
+    """Open, close or reopen a quarter. The change is kept in the period's history."""
+    if not permissions.can_manage_register(user):
+        raise PermissionDenied
+    if status not in ReportingPeriod.Status.values:
+        raise ValidationError("Choose open or closed")
+    period.status = status
+    period.save(update_fields=["status"])
+    return period
