@@ -89,3 +89,30 @@ def page(browser):
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def periods(db):
+    """2025/26: Q1 and Q2 closed, Q3 open, Q4 not yet open (as in the demo data)."""
+    from commitments.models import ReportingPeriod
+    from tests.factories import ReportingPeriodFactory
+
+    Status = ReportingPeriod.Status
+    return {
+        quarter: ReportingPeriodFactory(financial_year=2025, quarter=quarter, status=status)
+        for quarter, status in [(1, Status.CLOSED), (2, Status.CLOSED), (3, Status.OPEN), (4, Status.UPCOMING)]
+    }
+
+
+@pytest.fixture
+def commitment(officer, smt_lead, periods):
+    """Commitment 96, led by the `officer` and `smt` users."""
+    from tests.factories import CommitmentFactory
+
+    return CommitmentFactory(
+        ref=96,
+        text="Increase enforcement against speeding including mobile speed enforcement",
+        officer_lead=officer,
+        smt_lead=smt_lead,
+        areas=["Improving Road and Travel Safety"],
+    )
