@@ -6,6 +6,7 @@ debugging. See README.md for the table of variables.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -47,24 +48,38 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_forms_gds",
     "simple_history",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "riskreg",
     "commitments",
     "risks",
     "committee",
 ]
 
+# Order matters:
+# - CSP and X-Frame-Options sit outside everything that can fail, so that error pages
+#   (even the 503 made when the session middleware cannot reach the database) carry them.
+# - DatabaseUnavailableMiddleware sits outside the session and auth middleware, which
+#   touch the database, so that an outage there still answers with the 503 page.
+# - OTPMiddleware needs request.user; AdminTwoFactorMiddleware needs request.user.otp_device.
+# - AxesMiddleware last, as django-axes asks: it turns a flagged lockout into our page.
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "riskreg.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "riskreg.middleware.AdminTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "riskreg.urls"
@@ -109,6 +124,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Axes' backend first: it refuses locked-out people before the password is checked.
+# It has no get_user(), so the test client's force_login picks ModelBackend.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -143,6 +165,26 @@ CRISPY_TEMPLATE_PACK = "gds"
 SESSION_COOKIE_AGE = int(os.environ.get("DJANGO_SESSION_IDLE_SECONDS", str(60 * 60)))
 SESSION_SAVE_EVERY_REQUEST = True
 
+# Sign-in throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one
+# username from one address, that pair is locked for the cool-off time. Keyed on the
+# pair so that colleagues behind the office's one public address are not locked out
+# together, and a stranger cannot lock a known username from their own address.
+AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_AXES_FAILURE_LIMIT", "5"))
+# 0 minutes: no automatic unlock; a register admin (or `manage.py axes_reset_username`) unlocks.
+AXES_COOLOFF_MINUTES = int(os.environ.get("DJANGO_AXES_COOLOFF_MINUTES", "15"))
+AXES_COOLOFF_TIME = timedelta(minutes=AXES_COOLOFF_MINUTES) if AXES_COOLOFF_MINUTES else None
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "riskreg.throttling.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "riskreg.throttling.client_ip"
+
+# Two-factor sign-in (TOTP, django-otp) for register admins: they manage users and
+# publish committee papers, so a stolen password alone must not be enough. On unless
+# debugging; the middleware reads it per request so tests can switch it.
+ADMIN_2FA_REQUIRED = env_bool("DJANGO_ADMIN_2FA", default=not DEBUG)
+OTP_TOTP_ISSUER = "Risk register"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
 # Security headers. HTTPS-only settings follow DJANGO_SECURE (on unless debugging) so
 # that a production deployment behind TLS is safe by default.
 SECURE = env_bool("DJANGO_SECURE", default=not DEBUG)
@@ -152,7 +194,10 @@ SECURE_SSL_REDIRECT = SECURE and env_bool("DJANGO_SSL_REDIRECT", default=True)
 SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "31536000")) if SECURE else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE
 SECURE_HSTS_PRELOAD = SECURE
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("DJANGO_BEHIND_PROXY") else None
+# Behind a load balancer: trust its X-Forwarded-Proto, and take the client's address
+# for sign-in throttling from the X-Forwarded-For entry it appends (riskreg.throttling).
+BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY")
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
@@ -168,13 +213,25 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
+# Unhandled errors and CSRF failures get pages in the site's look (riskreg.views).
+CSRF_FAILURE_VIEW = "riskreg.views.csrf_failure"
+
+# One JSON object per line on standard output, for the platform's log collector.
+# DJANGO_LOG_FORMAT=plain gives readable lines for development.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
+        "json": {"()": "riskreg.logging.JsonFormatter"},
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": os.environ.get("DJANGO_LOG_FORMAT", "plain" if DEBUG else "json"),
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

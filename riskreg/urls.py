@@ -8,6 +8,10 @@ from riskreg.forms import SignInForm
 admin.site.site_header = "Risk register administration"
 admin.site.site_title = "Risk register administration"
 
+# 400, 403 and 404 use Django's views with our templates (templates/400.html...);
+# 500 needs its own, to answer 503 when the database is the cause.
+handler500 = "riskreg.views.server_error"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
@@ -18,6 +22,8 @@ urlpatterns = [
         ),
         name="login",
     ),
+    path("sign-in/two-factor/", views.two_factor_verify, name="two_factor"),
+    path("sign-in/two-factor/set-up/", views.two_factor_set_up, name="two_factor_set_up"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("commitments.urls")),
     path("risks/", include("risks.urls")),

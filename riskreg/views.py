@@ -1,12 +1,21 @@
 import logging
+import sys
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.db.utils import DatabaseError
-from django.http import HttpResponse
-from django.shortcuts import render
+from django.http import HttpResponse, HttpResponseServerError
+from django.shortcuts import redirect, render, resolve_url
+from django.template import loader
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_http_methods
+
+from riskreg import two_factor
+from riskreg.middleware import DATABASE_UNAVAILABLE, service_unavailable_response
 
 logger = logging.getLogger(__name__)
 
@@ -29,3 +38,77 @@ def healthz(request):
         logger.warning("healthz: database unreachable", exc_info=True)
         return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
     return HttpResponse("ok\n", content_type="text/plain")
+
+
+def _next_url(request) -> str:
+    """Where to go after the two-factor step: the page first asked for, if it is ours."""
+    url = request.POST.get("next") or request.GET.get("next")
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+@never_cache
+@sensitive_post_parameters("code")
+@require_http_methods(["GET", "POST"])
+def two_factor_verify(request):
+    """Second step of an admin's sign-in: the code from their authenticator app."""
+    next_url = _next_url(request)
+    if not two_factor.is_required_for(request.user) or request.user.is_verified():
+        return redirect(next_url)
+    device = two_factor.confirmed_device(request.user)
+    if device is None:
+        return redirect(f"{reverse('two_factor_set_up')}?{request.GET.urlencode()}")
+    form = two_factor.CodeForm(request.POST or None, device=device, heading=True)
+    if form.is_valid():
+        two_factor.sign_in_with(request, form.device)
+        return redirect(next_url)
+    return render(request, "riskreg/two_factor_verify.html", {"form": form, "next": next_url})
+
+
+@never_cache
+@sensitive_post_parameters("code")
+@require_http_methods(["GET", "POST"])
+def two_factor_set_up(request):
+    """An admin's first sign-in: add the register to an authenticator app and prove it
+    with one code. Shows the secret, so never cached."""
+    next_url = _next_url(request)
+    if not two_factor.is_required_for(request.user) or request.user.is_verified():
+        return redirect(next_url)
+    if two_factor.confirmed_device(request.user) is not None:
+        # Replacing a device is a register admin's job (Django admin), not self-service:
+        # otherwise a stolen password would be enough to move the second factor.
+        return redirect(f"{reverse('two_factor')}?{request.GET.urlencode()}")
+    device = two_factor.device_to_set_up(request.user)
+    form = two_factor.CodeForm(request.POST or None, device=device)
+    if form.is_valid():
+        two_factor.sign_in_with(request, form.device)
+        return redirect(next_url)
+    context = {
+        "form": form,
+        "next": next_url,
+        "secret": two_factor.secret_for_display(device),
+        "otpauth_uri": device.config_url,
+        "qr_code": two_factor.qr_code_data_uri(device),
+    }
+    return render(request, "riskreg/two_factor_set_up.html", context)
+
+
+def csrf_failure(request, reason=""):
+    """A form sent without a valid CSRF token (CSRF_FAILURE_VIEW), in the site's look."""
+    return render(request, "403_csrf.html", status=403)
+
+
+def server_error(request):
+    """handler500, and the 503 page for a database outage found outside a view.
+
+    The session and auth middleware read the database before any view runs; their
+    errors end here (not in the middleware's process_exception). Rendered without the
+    request: no context processor, so nothing here needs the database or the session.
+    """
+    if isinstance(sys.exception(), DATABASE_UNAVAILABLE):
+        return service_unavailable_response()
+    html = loader.render_to_string("500.html", {"office_name": settings.OFFICE_NAME})
+    return HttpResponseServerError(html)
