@@ -19,11 +19,15 @@ def can_edit_update(user, commitment: Commitment, period: ReportingPeriod, updat
     return user.is_register_admin() or (user.pk is not None and commitment.officer_lead_id == user.pk)
 
 
+def is_reviewer_of(user, commitment: Commitment) -> bool:
+    return user.is_register_admin() or (user.pk is not None and commitment.smt_lead_id == user.pk)
+
+
 def can_review(user, update: StatusUpdate) -> bool:
     """The commitment's SMT lead (or an admin) approves or returns a submitted update."""
     if update.state != StatusUpdate.State.SUBMITTED or not update.period.is_open:
         return False
-    return user.is_register_admin() or (user.pk is not None and update.commitment.smt_lead_id == user.pk)
+    return is_reviewer_of(user, update.commitment)
 
 
 def can_manage_register(user) -> bool:

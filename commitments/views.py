@@ -286,11 +286,19 @@ def update_edit(request, ref, fy, q):
 @require_http_methods(["GET", "POST"])
 def update_review(request, ref, fy, q):
     commitment, period, update, previous = _update_page(request, ref, fy, q)
-    if update is None or not permissions.can_review(request.user, update):
+    if update is None or not permissions.is_reviewer_of(request.user, commitment):
         raise PermissionDenied
-    conflict = None
+    if not permissions.can_review(request.user, update):
+        if request.method == "GET":
+            state = update.get_state_display().lower()
+            messages.info(request, f"The {period.label} update is {state}: there is nothing to review.")
+            return redirect("commitments:detail", ref=ref)
+        # Someone reviewed (or the officer withdrew) it while this reviewer had it open.
+        conflict = update
+    else:
+        conflict = None
     form = ReviewForm(request.POST or None, initial={"version": update.version})
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and conflict is None and form.is_valid():
         try:
             reviewed = services.status_update_review(
                 update=update,

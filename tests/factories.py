@@ -1,4 +1,7 @@
+import functools
+
 import factory
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 
 from commitments.models import (
@@ -15,6 +18,12 @@ from riskreg.models import User
 PASSWORD = "a-test-password-for-everyone"
 
 
+@functools.cache
+def _hashed_password() -> str:
+    # Hashing is slow by design: hash once per test run, not once per user.
+    return make_password(PASSWORD)
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
@@ -25,7 +34,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     first_name = factory.Faker("first_name")
     last_name = factory.Faker("last_name")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
-    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+    password = factory.LazyFunction(lambda: _hashed_password())
 
     @factory.post_generation
     def role(self, create, extracted, **kwargs):
