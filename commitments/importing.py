@@ -129,9 +129,7 @@ def _period_columns(header):
     for label in sorted(labels):
         key = parse_period_label(label)
         if key is None:
-            errors.append(
-                f"The column '{label}' is not one of the import's columns (nor a quarter such as 2025/26 Q1)."
-            )
+            errors.append(f"The column '{label}' is not an import column, nor a quarter such as 2025/26 Q1.")
         elif key not in by_key:
             errors.append(f"The column '{label}' names a reporting period that does not exist in the register.")
         else:
