@@ -9,7 +9,7 @@ def _items_for(user) -> list[tuple[str, str]]:
         items.append(("My commitments", reverse("commitments:mine")))
     if user.is_register_admin():
         items.append(("Periods", reverse("commitments:periods")))
-    # risks
+    items += [("Risks", reverse("risks:register")), ("Risk heat map", reverse("risks:heatmap"))]
     # committee
     if user.is_register_admin():
         items.append(("Users", reverse("admin:riskreg_user_changelist")))

@@ -133,6 +133,13 @@ class ScoringMatrix(models.Model):
         level = next((lv for lv in self._levels(axis) if lv.value == value), None)
         return f"{value} {level.label}" if level else ("Not rated" if value is None else str(value))
 
+    def level_error(self, axis: str, value, label: str) -> str | None:
+        """Why `value` is not a level of the axis, in words for whoever scores; None if it is."""
+        top = self.max_likelihood if axis == Level.Axis.LIKELIHOOD else self.max_impact
+        if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= top:
+            return None
+        return f"{label} must be a whole number from 1 to {top}, the matrix's scale"
+
     def rows(self) -> list[list[HeatCell]]:
         """The heat map: likelihood from highest (top row) to lowest, impact from lowest."""
         return [

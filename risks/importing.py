@@ -1,0 +1,365 @@
+"""Import risks and their quarterly assessments from a CSV or XLSX file.
+
+One row per risk and quarter. plan_import reads and checks every row and says, per
+risk and field, what would be created or changed, writing nothing; apply_import
+writes a valid plan in one transaction. Every bad row is named with its number.
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from commitments.models import ReportingPeriod, parse_period_label
+from riskreg.tabular import TabularFileError, TabularRow, read_table
+from risks.models import REF_VALIDATOR, Assessment, Level, Risk, ScoringMatrix, StatusChange, owner_candidates
+
+COLUMNS = [
+    "Ref",
+    "Title",
+    "Description",
+    "Kind",
+    "Owner",
+    "Status",
+    "Period",
+    "Inherent L",
+    "Inherent I",
+    "Current L",
+    "Current I",
+    "Target L",
+    "Target I",
+]
+LEVEL_COLUMNS = {
+    "Inherent L": "inherent_likelihood",
+    "Inherent I": "inherent_impact",
+    "Current L": "current_likelihood",
+    "Current I": "current_impact",
+    "Target L": "target_likelihood",
+    "Target I": "target_impact",
+}
+RISK_FIELDS = {"Title": "title", "Description": "description", "Kind": "kind", "Owner": "owner", "Status": "status"}
+
+
+@dataclass
+class FieldChange:
+    field: str
+    before: str
+    after: str
+
+
+@dataclass
+class AssessmentPlan:
+    period: ReportingPeriod
+    row: int
+    is_new: bool
+    values: dict
+    changes: list[FieldChange] = field(default_factory=list)
+
+
+@dataclass
+class RiskPlan:
+    ref: str
+    row: int
+    is_new: bool
+    values: dict
+    changes: list[FieldChange] = field(default_factory=list)
+    status_from: str | None = None  # set when the import changes the status ('' for a new risk)
+    status_period: ReportingPeriod | None = None
+    assessments: list[AssessmentPlan] = field(default_factory=list)
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.is_new or self.changes or any(a.is_new or a.changes for a in self.assessments))
+
+
+@dataclass
+class ImportPlan:
+    filename: str
+    rows_read: int = 0
+    risks: list[RiskPlan] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+
+    @property
+    def is_valid(self) -> bool:
+        return not self.errors
+
+    @property
+    def has_changes(self) -> bool:
+        return any(plan.has_changes for plan in self.risks)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        assessments = [a for plan in self.risks for a in plan.assessments]
+        return {
+            "new_risks": sum(1 for p in self.risks if p.is_new),
+            "changed_risks": sum(1 for p in self.risks if not p.is_new and p.changes),
+            "new_assessments": sum(1 for a in assessments if a.is_new),
+            "changed_assessments": sum(1 for a in assessments if not a.is_new and a.changes),
+        }
+
+    def digest(self) -> str:
+        """A fingerprint of what the import would do, to check the preview still holds."""
+        shape = [
+            [
+                p.ref,
+                p.is_new,
+                [vars(c) for c in p.changes],
+                [[a.period.label, a.is_new, [vars(c) for c in a.changes]] for a in p.assessments],
+            ]
+            for p in self.risks
+        ]
+        return hashlib.sha256(json.dumps(shape, sort_keys=True).encode()).hexdigest()
+
+
+def _shown(value) -> str:
+    if value is None or value == "":
+        return ""
+    return str(value)
+
+
+def _choice(text: str, choices) -> str | None:
+    """The value of a TextChoices member named by its value or label, ignoring case and hyphens."""
+
+    def key(s: str) -> str:
+        return "".join(ch for ch in s.lower() if ch.isalnum())
+
+    wanted = key(text)
+    return next((value for value, label in choices if wanted in (key(value), key(label))), None)
+
+
+def _level(text: str, column: str, axis: str, matrix: ScoringMatrix) -> tuple[int | None, str | None]:
+    if not text:
+        return None, None
+    value = int(text) if text.isdigit() else text
+    label = f"{column} ({axis})"
+    return (value, None) if (error := matrix.level_error(axis, value, label)) is None else (None, error)
+
+
+class _Owners:
+    """Users matched by username or email, case-insensitively, in one or two queries."""
+
+    def __init__(self, keys: set[str]):
+        User = get_user_model()
+        keys = {k.lower() for k in keys if k}
+        matching = (
+            User.objects.annotate(u=Lower("username"), e=Lower("email")).filter(Q(u__in=keys) | Q(e__in=keys))
+            if keys
+            else User.objects.none()
+        )
+        self.users = list(matching)
+        allowed = set(owner_candidates().filter(pk__in=[u.pk for u in self.users]).values_list("pk", flat=True))
+        self.allowed = allowed
+
+    def find(self, key: str):
+        """(user, error)."""
+        wanted = key.lower()
+        by_name = [u for u in self.users if u.username.lower() == wanted]
+        found = by_name or [u for u in self.users if u.email and u.email.lower() == wanted]
+        if not found:
+            return None, f"No user has the username or email '{key}'"
+        if len(found) > 1:
+            return None, f"'{key}' is the email of more than one user: give the username instead"
+        user = found[0]
+        if user.pk not in self.allowed:
+            return None, f"{user.username} is not an active SMT lead or register admin, so cannot own a risk"
+        return user, None
+
+
+def plan_import(filename: str, content: bytes) -> ImportPlan:
+    try:
+        header, rows = read_table(filename, content)
+    except TabularFileError as error:
+        return ImportPlan(filename, errors=[str(error)])
+    return plan_rows(filename, header, rows)
+
+
+def plan_rows(filename: str, header: list[str], rows: list[TabularRow]) -> ImportPlan:
+    plan = ImportPlan(filename, rows_read=len(rows))
+    missing = [column for column in COLUMNS if column not in header]
+    if missing:
+        plan.errors.append(
+            f"The file has no column {', '.join(missing)}. The first row must name the columns {', '.join(COLUMNS)}."
+        )
+        return plan
+    plan.ignored_columns = [c for c in header if c and c not in COLUMNS]
+    if not rows:
+        plan.errors.append("The file has no rows of risks under its header.")
+        return plan
+    matrix = ScoringMatrix.objects.active()
+    if matrix is None:
+        plan.errors.append("No scoring matrix is in use. Load one (manage.py loaddata risk_matrix) and try again.")
+        return plan
+
+    periods = {p.key: p for p in ReportingPeriod.objects.all()}
+    owners = _Owners({row.values["Owner"].strip() for row in rows})
+    errors = plan.errors
+
+    parsed: dict[str, dict] = {}  # ref -> {"row", "values", "assessments": {period key: (row, values)}}
+    for row in rows:
+        v = {name: text.strip() for name, text in row.values.items()}
+        problems = []
+
+        def problem(message: str, problems=problems, number=row.number) -> None:
+            problems.append(f"Row {number}: {message}")
+
+        ref = v["Ref"].upper()
+        if not ref:
+            problem("Enter the risk's Ref, such as CR01")
+        else:
+            try:
+                REF_VALIDATOR(ref)
+            except ValidationError:
+                problem(f"Ref '{v['Ref']}' must be capital letters then digits, such as CR01")
+        values: dict = {"title": v["Title"], "description": v["Description"]}
+        if not v["Title"]:
+            problem("Enter a Title")
+        elif len(v["Title"]) > 200:
+            problem("Title must be 200 characters or fewer")
+        values["kind"] = _choice(v["Kind"], Risk.Kind.choices)
+        if values["kind"] is None:
+            problem(f"Kind '{v['Kind']}' must be Corporate or Topical")
+        values["status"] = _choice(v["Status"], Risk.Status.choices)
+        if values["status"] is None:
+            problem(f"Status '{v['Status']}' must be Under consideration, Open, Closed or De-escalated")
+        if not v["Owner"]:
+            problem("Enter the Owner's username or email")
+            values["owner"] = None
+        else:
+            values["owner"], error = owners.find(v["Owner"])
+            if error:
+                problem(error)
+        key = parse_period_label(v["Period"])
+        period = periods.get(key) if key else None
+        if key is None:
+            problem(f"Period '{v['Period']}' must be a quarter written like 2025/26 Q2")
+        elif period is None:
+            problem(f"There is no reporting period {v['Period']} in the register")
+        levels: dict = {}
+        for column, name in LEVEL_COLUMNS.items():
+            axis = Level.Axis.LIKELIHOOD if column.endswith("L") else Level.Axis.IMPACT
+            levels[name], error = _level(v[column], column, axis, matrix)
+            if error:
+                problem(error)
+        for kind, title in (("inherent", "Inherent"), ("current", "Current"), ("target", "Target")):
+            likelihood, impact = v[f"{title} L"], v[f"{title} I"]
+            if kind == "current" and (not likelihood or not impact):
+                problem("Enter both Current L and Current I")
+            elif bool(likelihood) != bool(impact):
+                problem(f"Enter both {title} L and {title} I, or leave both empty")
+        if problems:
+            errors.extend(problems)
+            continue
+
+        seen = parsed.get(ref)
+        if seen is None:
+            assessments = {period.key: (row.number, levels, period)}
+            parsed[ref] = {"row": row.number, "values": values, "assessments": assessments}
+            continue
+        for column, name in RISK_FIELDS.items():
+            if seen["values"][name] != values[name]:
+                problems.append(
+                    f"Row {row.number}: {column} of {ref} differs from row {seen['row']}; "
+                    f"give every row of a risk the same {column.lower()}"
+                )
+        if period.key in seen["assessments"]:
+            first = seen["assessments"][period.key][0]
+            problems.append(f"Row {row.number}: {ref} already has a row for {period.label} (row {first})")
+        errors.extend(problems)
+        if not problems:
+            seen["assessments"][period.key] = (row.number, levels, period)
+
+    if errors:
+        return plan
+
+    existing = {r.ref: r for r in Risk.objects.select_related("owner").filter(ref__in=parsed)}
+    assessed = {
+        (a.risk.ref, a.period.key): a
+        for a in Assessment.objects.select_related("risk", "period").filter(risk__ref__in=parsed)
+    }
+    for ref, item in parsed.items():
+        values = item["values"]
+        risk = existing.get(ref)
+        risk_plan = RiskPlan(ref=ref, row=item["row"], is_new=risk is None, values=values)
+        in_order = sorted(item["assessments"].values(), key=lambda entry: entry[2].key)
+        for column, name in RISK_FIELDS.items():
+            before = getattr(risk, name) if risk else ""
+            after = values[name]
+            if before != after:
+                risk_plan.changes.append(FieldChange(column, _display(name, before), _display(name, after)))
+        if risk is None:
+            risk_plan.status_from, risk_plan.status_period = "", in_order[0][2]
+        elif risk.status != values["status"]:
+            risk_plan.status_from, risk_plan.status_period = risk.status, in_order[-1][2]
+        for number, levels, period in in_order:
+            current = assessed.get((ref, period.key))
+            assessment_plan = AssessmentPlan(period=period, row=number, is_new=current is None, values=levels)
+            for column, name in LEVEL_COLUMNS.items():
+                before = getattr(current, name) if current else None
+                if before != levels[name]:
+                    assessment_plan.changes.append(FieldChange(column, _shown(before), _shown(levels[name])))
+            risk_plan.assessments.append(assessment_plan)
+        plan.risks.append(risk_plan)
+    return plan
+
+
+def _display(name: str, value) -> str:
+    if name == "kind" and value:
+        return Risk.Kind(value).label
+    if name == "status" and value:
+        return Risk.Status(value).label
+    if name == "owner" and value:
+        return f"{value} ({value.username})"
+    return _shown(value)
+
+
+@transaction.atomic
+def apply_import(plan: ImportPlan, by=None) -> ImportPlan:
+    """Write a valid plan, all or nothing. `by` (an admin) is recorded as the assessor."""
+    if by is not None and not by.is_register_admin():
+        raise PermissionDenied
+    if not plan.is_valid:
+        raise ValidationError(plan.errors)
+    now, today = timezone.now(), timezone.localdate()
+    reason = f"Imported from {plan.filename}"
+    for risk_plan in plan.risks:
+        if not risk_plan.has_changes:
+            continue
+        risk = Risk.objects.select_for_update().filter(ref=risk_plan.ref).first() or Risk(ref=risk_plan.ref)
+        if risk_plan.changes:
+            old_status = risk.status if risk.pk else ""
+            for name, value in risk_plan.values.items():
+                setattr(risk, name, value)
+            risk._history_user = by
+            risk.full_clean()
+            risk.save()
+            if risk_plan.status_from is not None:
+                StatusChange.objects.create(
+                    risk=risk,
+                    from_status=old_status,
+                    to_status=risk.status,
+                    period=risk_plan.status_period,
+                    date=today,
+                    reason=reason,
+                    changed_by=by,
+                )
+        for assessment_plan in risk_plan.assessments:
+            if not (assessment_plan.is_new or assessment_plan.changes):
+                continue
+            assessment = Assessment.objects.select_for_update().filter(
+                risk=risk, period=assessment_plan.period
+            ).first() or Assessment(risk=risk, period=assessment_plan.period, version=0)
+            for name, value in assessment_plan.values.items():
+                setattr(assessment, name, value)
+            assessment.assessed_by, assessment.assessed_at = by, now
+            assessment.version += 1
+            assessment._history_user = by
+            assessment.full_clean()
+            assessment.save()
+    return plan

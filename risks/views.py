@@ -1,0 +1,593 @@
+import base64
+import re
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef, Prefetch, Subquery
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from commitments.models import Commitment, ReportingPeriod, StatusUpdate
+from riskreg.exports import csv_response, xlsx_response
+from risks import importing, permissions, services
+from risks.charts import trend_chart
+from risks.forms import ActionForm, AssessmentForm, ImportForm, RegisterFilterForm, RiskForm, StatusChangeForm
+from risks.history import risk_history
+from risks.models import (
+    ARROWS,
+    ILLUSTRATIVE_NOTE,
+    Action,
+    Assessment,
+    Band,
+    Risk,
+    ScoringMatrix,
+    StatusChange,
+    direction_of_travel,
+)
+
+IMPORT_SESSION_KEY = "risks_import"
+
+
+def _require_reader(request) -> None:
+    if not permissions.can_read(request.user):
+        raise PermissionDenied
+
+
+def _matrix() -> ScoringMatrix | None:
+    return ScoringMatrix.objects.active()
+
+
+def _periods() -> list[ReportingPeriod]:
+    """Every quarter, oldest first, each with `assessed`: whether any risk has an assessment in it."""
+    return list(
+        ReportingPeriod.objects.annotate(assessed=Exists(Assessment.objects.filter(period=OuterRef("pk")))).order_by(
+            "financial_year", "quarter"
+        )
+    )
+
+
+def _default_period(periods: list[ReportingPeriod]) -> ReportingPeriod | None:
+    """The latest quarter with assessments, else the latest started."""
+    assessed = [p for p in periods if p.assessed]
+    started = [p for p in periods if p.status != ReportingPeriod.Status.UPCOMING]
+    return (assessed or started or [None])[-1]
+
+
+def _previous(periods: list[ReportingPeriod], period: ReportingPeriod | None) -> ReportingPeriod | None:
+    return next((p for p in periods if period and p.key == period.previous_key), None)
+
+
+def _risk_or_404(ref: str, queryset=None) -> Risk:
+    return get_object_or_404(queryset if queryset is not None else Risk.objects.select_related("owner"), ref=ref)
+
+
+# ---------------------------------------------------------------------------
+# Register
+
+
+class RegisterRow:
+    def __init__(self, risk: Risk, matrix: ScoringMatrix | None):
+        self.risk = risk
+        self.current_score = risk.current_score
+        self.previous_score = risk.previous_score
+        self.band = matrix.band_for(risk.current_score) if matrix else None
+        self.previous_band = matrix.band_for(risk.previous_score) if matrix else None
+        self.direction = direction_of_travel(risk.previous_score, risk.current_score)
+        self.arrow = ARROWS.get(self.direction, "")
+
+
+def _register(request):
+    """(form, rows, period, previous, matrix) for the page and its downloads."""
+    matrix = _matrix()
+    periods = [p for p in _periods() if p.assessed or p.status != ReportingPeriod.Status.UPCOMING]
+    default = _default_period(periods)
+    form = RegisterFilterForm(
+        request.GET or None, periods=periods, matrix=matrix, initial={"period": default.slug if default else ""}
+    )
+    period = default
+    risks = Risk.objects.select_related("owner").order_by("ref")
+    if form.is_bound:
+        if not form.is_valid():
+            return form, [], period, _previous(periods, period), matrix
+        period = next((p for p in periods if p.slug == form.cleaned_data.get("period")), None) or default
+    previous = _previous(periods, period)
+    risks = risks.with_scores(period, previous.key if previous else (period.previous_key if period else None))
+    if form.is_bound:
+        risks = form.filter(risks)
+    return form, [RegisterRow(risk, matrix) for risk in risks], period, previous, matrix
+
+
+EXPORT_HEADER = [
+    "Ref",
+    "Title",
+    "Kind",
+    "Owner",
+    "Status",
+    "Period",
+    "Current score",
+    "Band",
+    "Previous period",
+    "Previous score",
+    "Direction of travel",
+    "Note",
+]
+
+
+def _export_rows(rows: list[RegisterRow], period, previous):
+    for row in rows:
+        risk = row.risk
+        yield [
+            risk.ref,
+            risk.title,
+            risk.get_kind_display(),
+            str(risk.owner),
+            risk.get_status_display(),
+            period.label if period else "",
+            row.current_score,
+            row.band.label if row.band else "",
+            previous.label if previous else "",
+            row.previous_score,
+            row.direction.label if row.direction else "not assessed",
+            ILLUSTRATIVE_NOTE if risk.scores_illustrative else "",
+        ]
+
+
+@require_GET
+def register(request):
+    _require_reader(request)
+    form, rows, period, previous, matrix = _register(request)
+    download = request.GET.get("download")
+    if download:
+        if download not in ("csv", "xlsx"):
+            raise Http404("Downloads are csv or xlsx.")
+        if form.is_bound and form.errors:
+            messages.error(request, "The filters are not valid: correct them, then download again.")
+            return redirect(f"{reverse('risks:register')}?{_without(request.GET, 'download')}")
+        filename = f"risk-register-{period.slug if period else 'unscored'}.{download}"
+        data = _export_rows(rows, period, previous)
+        if download == "csv":
+            return csv_response(filename, EXPORT_HEADER, data)
+        return xlsx_response(filename, [("Risk register", EXPORT_HEADER, data)])
+    query = _without(request.GET, "download")
+    return render(
+        request,
+        "risks/register.html",
+        {
+            "form": form,
+            "rows": rows,
+            "period": period,
+            "previous": previous,
+            "matrix": matrix,
+            "query": query,
+            "any_illustrative": any(row.risk.scores_illustrative for row in rows),
+            "illustrative_note": ILLUSTRATIVE_NOTE,
+            "can_create": permissions.can_create(request.user),
+            "can_import": permissions.can_import(request.user),
+        },
+    )
+
+
+def _without(query, *names) -> str:
+    query = query.copy()
+    for name in names:
+        query.pop(name, None)
+    return query.urlencode()
+
+
+# ---------------------------------------------------------------------------
+# One risk
+
+
+def _latest_approved(field: str) -> Subquery:
+    return Subquery(
+        StatusUpdate.objects.approved()
+        .filter(commitment=OuterRef("pk"))
+        .order_by("-period__financial_year", "-period__quarter")
+        .values(field)[:1]
+    )
+
+
+def _detail_queryset():
+    commitments = (
+        Commitment.objects.select_related("plan")
+        .annotate(
+            latest_rag=_latest_approved("rag"),
+            latest_year=_latest_approved("period__financial_year"),
+            latest_quarter=_latest_approved("period__quarter"),
+        )
+        .order_by("ref")
+    )
+    return Risk.objects.select_related("owner").prefetch_related(
+        "policy_areas",
+        Prefetch("commitments", queryset=commitments),
+        Prefetch(
+            "assessments",
+            queryset=Assessment.objects.select_related("period", "assessed_by").order_by(
+                "period__financial_year", "period__quarter"
+            ),
+        ),
+        Prefetch("actions", queryset=Action.objects.select_related("owner").order_by("pk")),
+        Prefetch(
+            "status_changes",
+            queryset=StatusChange.objects.select_related("period", "changed_by").order_by(
+                "-period__financial_year", "-period__quarter", "-date", "-pk"
+            ),
+        ),
+    )
+
+
+def _score_before(previous: Assessment | None, assessment: Assessment) -> int | None:
+    """The current score of the quarter just before, if that quarter was assessed."""
+    if previous is not None and previous.period.key == assessment.period.previous_key:
+        return previous.current_score
+    return None
+
+
+class LinkedCommitment:
+    def __init__(self, commitment: Commitment):
+        self.commitment = commitment
+        self.rag = commitment.latest_rag or ""
+        self.period_label = (
+            ReportingPeriod(financial_year=commitment.latest_year, quarter=commitment.latest_quarter).label
+            if commitment.latest_year
+            else ""
+        )
+
+
+@require_GET
+def detail(request, ref):
+    _require_reader(request)
+    risk = _risk_or_404(ref, _detail_queryset())
+    matrix = _matrix()
+    assessments = list(risk.assessments.all())
+    open_periods = list(ReportingPeriod.objects.filter(status=ReportingPeriod.Status.OPEN))
+    can_edit = permissions.can_edit(request.user, risk)
+    by_period = {a.period_id: a for a in assessments}
+    rows = []
+    previous = None
+    for assessment in assessments:
+        rows.append(
+            {
+                "assessment": assessment,
+                "inherent_band": matrix.band_for(assessment.inherent_score) if matrix else None,
+                "current_band": matrix.band_for(assessment.current_score) if matrix else None,
+                "target_band": matrix.band_for(assessment.target_score) if matrix else None,
+                "direction": direction_of_travel(
+                    _score_before(previous, assessment),
+                    assessment.current_score,
+                ),
+            }
+        )
+        previous = assessment
+    for row in rows:
+        row["arrow"] = ARROWS.get(row["direction"], "")
+    latest = rows[-1] if rows else None
+    return render(
+        request,
+        "risks/detail.html",
+        {
+            "risk": risk,
+            "matrix": matrix,
+            "rows": list(reversed(rows)),
+            "latest": latest,
+            "chart": trend_chart(assessments, matrix),
+            "linked": [LinkedCommitment(c) for c in risk.commitments.all()],
+            "actions": list(risk.actions.all()),
+            "status_changes": list(risk.status_changes.all()),
+            "history": risk_history(risk),
+            "can_edit": can_edit,
+            "assess_periods": [
+                (p, by_period.get(p.pk)) for p in open_periods if permissions.can_assess(request.user, risk, p)
+            ],
+            "illustrative_note": ILLUSTRATIVE_NOTE,
+        },
+    )
+
+
+# ---------------------------------------------------------------------------
+# Heat map
+
+
+class Move:
+    def __init__(self, risk, before: Assessment | None, after: Assessment | None, matrix):
+        self.risk = risk
+        self.before = before
+        self.after = after
+        self.before_band = matrix.band_for(before.current_score) if before and matrix else None
+        self.after_band = matrix.band_for(after.current_score) if after and matrix else None
+        self.direction = direction_of_travel(
+            before.current_score if before else None, after.current_score if after else None
+        )
+        self.arrow = ARROWS.get(self.direction, "")
+
+
+@require_GET
+def heatmap(request):
+    _require_reader(request)
+    matrix = _matrix()
+    periods = _periods()
+    slug = request.GET.get("period")
+    if slug:
+        period = next((p for p in periods if p.slug == slug), None)
+        if period is None:
+            raise Http404("No such reporting period.")
+    else:
+        period = _default_period(periods)
+    previous = _previous(periods, period)
+    compare = request.GET.get("compare") == "1" and previous is not None
+
+    def assessments_in(p):
+        if p is None:
+            return []
+        return list(Assessment.objects.filter(period=p).select_related("risk").order_by("risk__ref"))
+
+    current = assessments_in(period)
+    before = {a.risk_id: a for a in assessments_in(previous)} if compare else {}
+    moves = []
+    if compare:
+        after = {a.risk_id: a for a in current}
+        for risk_id in sorted(set(after) | set(before), key=lambda i: (after.get(i) or before.get(i)).risk.ref):
+            old, new = before.get(risk_id), after.get(risk_id)
+            if (
+                old is None
+                or new is None
+                or (old.current_likelihood, old.current_impact)
+                != (
+                    new.current_likelihood,
+                    new.current_impact,
+                )
+            ):
+                moves.append(Move((new or old).risk, old, new, matrix))
+    moved_ids = {m.risk.pk for m in moves}
+    cells: dict[tuple[int, int], list] = {}
+    for assessment in current:
+        cells.setdefault((assessment.current_likelihood, assessment.current_impact), []).append(
+            {
+                "risk": assessment.risk,
+                "moved": assessment.risk_id in moved_ids,
+                "from": before.get(assessment.risk_id),
+            }
+        )
+    rows = []
+    for row in matrix.rows() if matrix else []:
+        rows.append(
+            [{"cell": cell, "risks": cells.get((cell.likelihood.value, cell.impact.value), [])} for cell in row]
+        )
+    in_matrix = {(c["cell"].likelihood.value, c["cell"].impact.value) for row in rows for c in row}
+    outside = [item for key, items in cells.items() if key not in in_matrix for item in items]
+    return render(
+        request,
+        "risks/heatmap.html",
+        {
+            "matrix": matrix,
+            "rows": rows,
+            "period": period,
+            "previous": previous,
+            "periods": [p for p in reversed(periods) if p.assessed or p == period],
+            "compare": compare,
+            "moves": moves,
+            "outside": outside,
+            "count": len(current),
+            "any_illustrative": any(a.risk.scores_illustrative for a in current),
+            "illustrative_note": ILLUSTRATIVE_NOTE,
+        },
+    )
+
+
+_HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
+
+
+@require_GET
+def band_css(request):
+    """The band colours, as a stylesheet: they are data, and the CSP forbids inline styles."""
+    rules = []
+    for band in Band.objects.all():
+        if _HEX.match(band.colour):
+            css = band.css_class
+            text = band.text_colour
+            rules.append(
+                f".{css}, .{css} a.govuk-link:link, .{css} a.govuk-link:visited "
+                f"{{ background-color: {band.colour}; color: {text}; }}\n"
+            )
+    response = HttpResponse("".join(rules), content_type="text/css; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+# ---------------------------------------------------------------------------
+# Forms
+
+
+def _started_periods() -> list[ReportingPeriod]:
+    return list(ReportingPeriod.objects.started().order_by("financial_year", "quarter"))
+
+
+def _latest_open_slug(periods) -> str:
+    open_ = [p for p in periods if p.is_open]
+    return open_[-1].slug if open_ else ""
+
+
+@require_http_methods(["GET", "POST"])
+def risk_create(request):
+    if not permissions.can_create(request.user):
+        raise PermissionDenied
+    periods = _started_periods()
+    initial = {"period": _latest_open_slug(periods), "status": Risk.Status.OPEN, "owner": request.user.pk}
+    form = RiskForm(request.POST or None, periods=periods, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        risk = services.risk_create(
+            risk=form.save(commit=False),
+            policy_areas=form.cleaned_data["policy_areas"],
+            commitments=form.cleaned_data["commitment_refs"],
+            period=form.cleaned_data["period"],
+            reason=form.cleaned_data["reason"],
+            by=request.user,
+        )
+        messages.success(request, f"Risk {risk.ref} was added to the register.")
+        return redirect(risk)
+    return render(request, "risks/risk_form.html", {"form": form, "risk": None})
+
+
+@require_http_methods(["GET", "POST"])
+def risk_edit(request, ref):
+    risk = _risk_or_404(ref, Risk.objects.select_related("owner").prefetch_related("commitments"))
+    if not permissions.can_edit(request.user, risk):
+        raise PermissionDenied
+    form = RiskForm(request.POST or None, instance=risk)
+    if request.method == "POST" and form.is_valid():
+        form.save_changes()
+        messages.success(request, f"Risk {risk.ref} was saved.")
+        return redirect(risk)
+    return render(request, "risks/risk_form.html", {"form": form, "risk": risk})
+
+
+@require_http_methods(["GET", "POST"])
+def status_change(request, ref):
+    risk = _risk_or_404(ref)
+    if not permissions.can_edit(request.user, risk):
+        raise PermissionDenied
+    periods = _started_periods()
+    form = StatusChangeForm(
+        request.POST or None,
+        risk=risk,
+        periods=periods,
+        initial={"period": _latest_open_slug(periods), "date": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            change = services.risk_change_status(
+                risk=risk,
+                to_status=form.cleaned_data["to_status"],
+                period=form.cleaned_data["period"],
+                date=form.cleaned_data["date"],
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Risk {risk.ref} is now {change.get_to_status_display().lower()}.")
+            return redirect(risk)
+    return render(request, "risks/status_form.html", {"form": form, "risk": risk})
+
+
+@require_http_methods(["GET", "POST"])
+def assessment_edit(request, ref, period):
+    risk = _risk_or_404(ref)
+    the_period = ReportingPeriod.objects.from_slug(period)
+    if the_period is None:
+        raise Http404("No such reporting period.")
+    if not permissions.can_assess(request.user, risk, the_period):
+        raise PermissionDenied
+    matrix = _matrix()
+    if matrix is None:
+        raise Http404("No scoring matrix is in use.")
+    assessment = Assessment.objects.filter(risk=risk, period=the_period).first()
+    previous = Assessment.objects.filter(risk=risk).in_period(the_period.previous_key).select_related("period").first()
+    conflict = None
+    if request.method == "POST":
+        form = AssessmentForm(request.POST, matrix=matrix)
+        if form.is_valid():
+            values = {name: form.cleaned_data[name] for name in services.ASSESSMENT_FIELDS}
+            try:
+                services.assessment_record(
+                    risk=risk, period=the_period, values=values, version=form.cleaned_data["version"], by=request.user
+                )
+            except services.StaleAssessment as stale:
+                conflict = stale
+                # Keep what they typed; the new version lets them save over it knowingly.
+                form = AssessmentForm({**request.POST.dict(), "version": stale.assessment.version}, matrix=matrix)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, f"The {the_period.label} assessment of {risk.ref} was saved.")
+                return redirect(risk)
+    else:
+        source = assessment or previous
+        initial = {name: getattr(source, name) for name in services.ASSESSMENT_FIELDS} if source else {}
+        initial["version"] = assessment.version if assessment else 0
+        form = AssessmentForm(initial=initial, matrix=matrix)
+    return render(
+        request,
+        "risks/assessment_form.html",
+        {
+            "form": form,
+            "risk": risk,
+            "period": the_period,
+            "assessment": assessment,
+            "previous": previous,
+            "conflict": conflict,
+            "matrix": matrix,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def action_edit(request, ref, pk=None):
+    risk = _risk_or_404(ref)
+    if not permissions.can_edit(request.user, risk):
+        raise PermissionDenied
+    action = get_object_or_404(Action, pk=pk, risk=risk) if pk else Action(risk=risk)
+    form = ActionForm(request.POST or None, instance=action)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, f"The action on {risk.ref} was saved.")
+        return redirect(f"{risk.get_absolute_url()}#actions")
+    return render(request, "risks/action_form.html", {"form": form, "risk": risk, "action": action})
+
+
+# ---------------------------------------------------------------------------
+# Import
+
+
+@require_http_methods(["GET", "POST"])
+def import_upload(request):
+    """Upload a file and see what it would change. Nothing is written here."""
+    if not permissions.can_import(request.user):
+        raise PermissionDenied
+    form = ImportForm(request.POST or None, request.FILES or None)
+    plan = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        content = upload.read()
+        plan = importing.plan_import(upload.name, content)
+        request.session.pop(IMPORT_SESSION_KEY, None)
+        if plan.is_valid and plan.has_changes:
+            request.session[IMPORT_SESSION_KEY] = {
+                "name": upload.name,
+                "content": base64.b64encode(content).decode("ascii"),
+                "digest": plan.digest(),
+            }
+    return render(request, "risks/import.html", {"form": form, "plan": plan, "columns": importing.COLUMNS})
+
+
+@require_POST
+def import_confirm(request):
+    """Apply the previewed import, all or nothing, if it still does what the preview said."""
+    if not permissions.can_import(request.user):
+        raise PermissionDenied
+    pending = request.session.get(IMPORT_SESSION_KEY)
+    if not pending:
+        messages.error(request, "There is no import waiting to be confirmed. Upload the file again.")
+        return redirect("risks:import")
+    plan = importing.plan_import(pending["name"], base64.b64decode(pending["content"]))
+    if not plan.is_valid or plan.digest() != pending["digest"]:
+        del request.session[IMPORT_SESSION_KEY]
+        if plan.is_valid and plan.has_changes:
+            request.session[IMPORT_SESSION_KEY] = {**pending, "digest": plan.digest()}
+        messages.error(
+            request, "The register changed after the preview, so nothing was imported. Check the new preview below."
+        )
+        return render(request, "risks/import.html", {"form": ImportForm(), "plan": plan, "columns": importing.COLUMNS})
+    importing.apply_import(plan, by=request.user)
+    del request.session[IMPORT_SESSION_KEY]
+    counts = plan.counts
+    messages.success(
+        request,
+        f"Imported {pending['name']}: {counts['new_risks']} new and {counts['changed_risks']} changed risks, "
+        f"{counts['new_assessments']} new and {counts['changed_assessments']} changed assessments.",
+    )
+    return redirect("risks:register")
