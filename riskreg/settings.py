@@ -233,7 +233,13 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Failures and lockouts are warnings; its start-up banner and each successful
+        # sign-in (kept in its AccessLog table anyway) would only fill the logs, and
+        # would land in the stdout of every management command.
+        "axes": {"level": "WARNING"},
+    },
 }
 
 # The office named in the header and on papers.
