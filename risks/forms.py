@@ -26,6 +26,10 @@ class GovDateField(DateInputField):
             raise ValidationError(f"The {self.what} must be a real date") from None
 
     def clean(self, value):
+        if isinstance(value, list | tuple):
+            given = [part not in self.empty_values for part in value]
+            if any(given) and not all(given):
+                raise ValidationError(self.error_messages["incomplete"])
         try:
             return super().clean(value)
         except ValidationError as error:

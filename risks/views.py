@@ -36,6 +36,11 @@ def _require_reader(request) -> None:
         raise PermissionDenied
 
 
+def _posted(request):
+    """The POST data, bound even when empty: an empty form must show its errors."""
+    return request.POST if request.method == "POST" else None
+
+
 def _matrix() -> ScoringMatrix | None:
     return ScoringMatrix.objects.active()
 
@@ -416,7 +421,7 @@ def risk_create(request):
         raise PermissionDenied
     periods = _started_periods()
     initial = {"period": _latest_open_slug(periods), "status": Risk.Status.OPEN, "owner": request.user.pk}
-    form = RiskForm(request.POST or None, periods=periods, initial=initial)
+    form = RiskForm(_posted(request), periods=periods, initial=initial)
     if request.method == "POST" and form.is_valid():
         risk = services.risk_create(
             risk=form.save(commit=False),
@@ -436,7 +441,7 @@ def risk_edit(request, ref):
     risk = _risk_or_404(ref, Risk.objects.select_related("owner").prefetch_related("commitments"))
     if not permissions.can_edit(request.user, risk):
         raise PermissionDenied
-    form = RiskForm(request.POST or None, instance=risk)
+    form = RiskForm(_posted(request), instance=risk)
     if request.method == "POST" and form.is_valid():
         form.save_changes()
         messages.success(request, f"Risk {risk.ref} was saved.")
@@ -451,7 +456,7 @@ def status_change(request, ref):
         raise PermissionDenied
     periods = _started_periods()
     form = StatusChangeForm(
-        request.POST or None,
+        _posted(request),
         risk=risk,
         periods=periods,
         initial={"period": _latest_open_slug(periods), "date": timezone.localdate()},
@@ -531,7 +536,7 @@ def action_edit(request, ref, pk=None):
     if not permissions.can_edit(request.user, risk):
         raise PermissionDenied
     action = get_object_or_404(Action, pk=pk, risk=risk) if pk else Action(risk=risk)
-    form = ActionForm(request.POST or None, instance=action)
+    form = ActionForm(_posted(request), instance=action)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, f"The action on {risk.ref} was saved.")
@@ -548,7 +553,7 @@ def import_upload(request):
     """Upload a file and see what it would change. Nothing is written here."""
     if not permissions.can_import(request.user):
         raise PermissionDenied
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(_posted(request), request.FILES if request.method == "POST" else None)
     plan = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
