@@ -213,7 +213,8 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
-# Unhandled errors and CSRF failures get pages in the site's look (riskreg.views).
+# A form sent from a stale tab fails the CSRF check: answer with a page in the site's
+# look that says what to do (unhandled errors: handler500 in riskreg/urls.py).
 CSRF_FAILURE_VIEW = "riskreg.views.csrf_failure"
 
 # One JSON object per line on standard output, for the platform's log collector.
