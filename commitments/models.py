@@ -4,6 +4,7 @@ import re
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from simple_history.models import HistoricalRecords
 
 
@@ -231,11 +232,28 @@ class CommitmentQuerySet(models.QuerySet):
 
     def red_in(self, period):
         """Commitments whose approved status in the period is Red."""
-        return self.filter(
-            status_updates__period=period,
-            status_updates__state=StatusUpdate.State.APPROVED,
-            status_updates__rag=Rag.RED,
+        return self.with_approved_rag_in(period, Rag.RED)
+
+    def improving_between(self, previous, current):
+        """Red in the previous quarter, Amber or Green in this one (approved statuses)."""
+        better = StatusUpdate.objects.approved().filter(period=current, rag__in=[Rag.AMBER, Rag.GREEN])
+        return self.red_in(previous).filter(pk__in=better.values("commitment"))
+
+    def status_transitions(self, previous, current) -> dict[tuple[str, str], int]:
+        """How many commitments moved from each approved status in `previous` to each in
+        `current`: {("green", "red"): 5, ...}, "" meaning not assessed. Counted in SQL."""
+
+        def approved_rag(period):
+            updates = StatusUpdate.objects.approved().filter(period=period, commitment=models.OuterRef("pk"))
+            return Coalesce(models.Subquery(updates.values("rag")[:1]), models.Value(""))
+
+        pairs = (
+            self.annotate(rag_before=approved_rag(previous), rag_after=approved_rag(current))
+            .order_by()
+            .values("rag_before", "rag_after")
+            .annotate(count=models.Count("pk"))
         )
+        return {(row["rag_before"], row["rag_after"]): row["count"] for row in pairs}
 
 
 class Commitment(models.Model):

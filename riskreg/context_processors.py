@@ -10,7 +10,7 @@ def _items_for(user) -> list[tuple[str, str]]:
     if user.is_register_admin():
         items.append(("Periods", reverse("commitments:periods")))
     items += [("Risks", reverse("risks:register")), ("Risk heat map", reverse("risks:heatmap"))]
-    # committee
+    items.append(("Committee papers", reverse("committee:papers")))
     if user.is_register_admin():
         items.append(("Users", reverse("admin:riskreg_user_changelist")))
     return items

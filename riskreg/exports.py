@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 
 from django.http import HttpResponse
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -19,9 +20,15 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 Row = Sequence[object]
 
 
+def xml_safe(text: str) -> str:
+    """Without the control characters XML (so XLSX and DOCX) cannot hold."""
+    return ILLEGAL_CHARACTERS_RE.sub("", text)
+
+
 def neutralise(value):
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
+    if isinstance(value, str):
+        value = xml_safe(value)
+        return "'" + value if value.startswith(FORMULA_STARTS) else value
     return "" if value is None else value
 
 

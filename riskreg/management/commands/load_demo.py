@@ -20,7 +20,7 @@ DEMO_ACCOUNTS = {
 }
 
 # Loaded in this order; each is also loadable on its own with loaddata.
-DEMO_FIXTURES = ["demo_users", "commitments"]
+DEMO_FIXTURES = ["demo_users", "commitments", "risk_matrix", "risks", "papers"]
 
 
 class Command(BaseCommand):
@@ -49,6 +49,8 @@ class Command(BaseCommand):
                 user.set_password(DEMO_PASSWORD)
                 user.save()
                 user.groups.set([Group.objects.get(name=role)])
+            # The paper as presented to the Joint Audit Committee on 11 December 2025.
+            call_command("publish_paper", "2025-26-q2", "--if-unpublished", stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         self.stdout.write("Sign in at http://127.0.0.1:8000/sign-in/ with one of these demo accounts:")
         for username, (_, _, role) in DEMO_ACCOUNTS.items():

@@ -1,0 +1,88 @@
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Button, Field, Fieldset, Layout, Size
+from django import forms
+
+from committee.models import Paper
+
+
+class PaperForm(forms.ModelForm):
+    class Meta:
+        model = Paper
+        fields = [
+            "committee_name",
+            "meeting_date",
+            "agenda_item",
+            "title",
+            "contact_name",
+            "contact_title",
+            "purpose",
+            "methodology",
+            "delivery_introduction",
+            "statuses_assessed_in",
+            "delivery_narrative",
+            "recommendation",
+        ]
+        widgets = {
+            "meeting_date": forms.DateInput(attrs={"type": "date"}),
+            **{
+                name: forms.Textarea(attrs={"rows": 6})
+                for name in ["purpose", "methodology", "delivery_introduction", "delivery_narrative", "recommendation"]
+            },
+        }
+        error_messages = {
+            "committee_name": {"required": "Enter the committee's name"},
+            "meeting_date": {"invalid": "Enter the meeting date as a real date"},
+            "title": {"required": "Enter the paper's title"},
+            "purpose": {"required": "Enter the purpose of the report"},
+            "recommendation": {"required": "Enter the recommendation"},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.label_size = Size.SMALL
+        self.helper.layout = Layout(
+            Fieldset(
+                Field.text("committee_name"),
+                Field("meeting_date"),
+                Field.text("agenda_item", field_width=5),
+                Field.text("title"),
+                Field.text("contact_name"),
+                Field.text("contact_title"),
+                legend="The meeting",
+                legend_size=Size.MEDIUM,
+            ),
+            Fieldset(
+                Field.textarea("purpose"),
+                Field.textarea("methodology"),
+                Field.textarea("delivery_introduction"),
+                Field.text("statuses_assessed_in", field_width=10),
+                Field.textarea("delivery_narrative"),
+                Field.textarea("recommendation"),
+                legend="Paragraphs (separate paragraphs with a blank line)",
+                legend_size=Size.MEDIUM,
+            ),
+            Button("save", "Save the paper"),
+        )
+
+
+class PublishForm(forms.Form):
+    correction_reason = forms.CharField(
+        label="Reason for the correction",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Needed when the paper has been published before: the published version stays visible.",
+        max_length=2000,
+    )
+
+    def __init__(self, *args, correcting: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not correcting:
+            del self.fields["correction_reason"]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            *([Field.textarea("correction_reason")] if correcting else []),
+            Button("publish", "Publish a correction" if correcting else "Publish the paper"),
+        )

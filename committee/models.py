@@ -1,0 +1,84 @@
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from commitments.models import ReportingPeriod
+
+DEFAULT_PURPOSE = (
+    "To provide members of the committee with oversight of the risk register for the Police and Crime Commissioner."
+)
+DEFAULT_RECOMMENDATION = "The Committee note the contents of the report and appendices."
+
+
+class PaperQuerySet(models.QuerySet):
+    def get_by_natural_key(self, financial_year, quarter):
+        return self.get(period__financial_year=financial_year, period__quarter=quarter)
+
+
+class Paper(models.Model):
+    """The quarter's Risk Management Update: its meeting, and the paragraphs officers write.
+
+    The tables are not stored here: they are computed from the register (committee.report)
+    and frozen into a PublishedPaper when the paper is presented.
+    """
+
+    period = models.OneToOneField(ReportingPeriod, on_delete=models.PROTECT, related_name="paper")
+    committee_name = models.CharField(max_length=200, default="Joint Audit Committee")
+    meeting_date = models.DateField(null=True, blank=True)
+    agenda_item = models.CharField(max_length=20, blank=True)
+    title = models.CharField(max_length=200, default="OPCC Risk Management Update")
+    purpose = models.TextField(default=DEFAULT_PURPOSE, help_text="One paragraph per blank-line-separated block.")
+    methodology = models.TextField(blank=True, help_text="Section 2: risk management methodology.")
+    delivery_introduction = models.TextField(
+        blank=True, help_text="Section 3, before the count of Red deliverables: how the plan is tracked."
+    )
+    statuses_assessed_in = models.CharField(
+        max_length=50, blank=True, help_text="When the RAG statuses were marked, e.g. 'November 2025'."
+    )
+    delivery_narrative = models.TextField(blank=True, help_text="Section 3, after the Red list: themes and context.")
+    recommendation = models.TextField(default=DEFAULT_RECOMMENDATION)
+    contact_name = models.CharField(max_length=200, blank=True)
+    contact_title = models.CharField(max_length=200, blank=True)
+
+    objects = PaperQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-period__financial_year", "-period__quarter"]
+
+    def __str__(self):
+        return f"{self.title}, {self.period.label}"
+
+    def natural_key(self):
+        return self.period.natural_key()
+
+    natural_key.dependencies = ["commitments.reportingperiod"]
+
+
+class PublishedPaperQuerySet(models.QuerySet):
+    def latest_first(self):
+        return self.order_by("-version")
+
+
+class PublishedPaper(models.Model):
+    """A paper as presented: its whole content frozen, so later edits to the register
+    change neither it nor its downloads. A correction is a new version with a reason."""
+
+    paper = models.ForeignKey(Paper, on_delete=models.PROTECT, related_name="versions")
+    version = models.PositiveSmallIntegerField()
+    content = models.JSONField(help_text="The report as built by committee.report.build_report.")
+    correction_reason = models.TextField(blank=True)
+    published_at = models.DateTimeField()
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = PublishedPaperQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["paper", "version"]
+        constraints = [models.UniqueConstraint(fields=["paper", "version"], name="one_paper_version_number")]
+
+    def __str__(self):
+        return f"{self.paper} (version {self.version})"

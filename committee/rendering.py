@@ -1,0 +1,128 @@
+"""The paper's downloads: PDF (WeasyPrint), Word (python-docx), XLSX and CSV.
+
+Each takes the report content (committee.report.build_report, or a published
+snapshot) and renders the blocks of committee.document, so every format carries the
+same sections and tables as the page.
+"""
+
+import io
+
+from django.template.loader import render_to_string
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+
+from committee.document import blocks, meeting_date_text
+from riskreg.exports import csv_bytes, xlsx_bytes, xml_safe
+
+SHEET_TITLES = {
+    "red_list": "Red list",
+    "churn": "Churn",
+    "improving": "Improving",
+    "risks_new": "New risks",
+    "risks_under_consideration": "Under consideration",
+    "risks_increased": "Increased",
+    "risks_reduced": "Reduced",
+    "risks_closed": "Closed and de-escalated",
+}
+
+RISK_SECTION_NAMES = {
+    "new": "New",
+    "under_consideration": "Under consideration",
+    "increased": "Increased",
+    "reduced": "Reduced",
+    "closed": "Closed or de-escalated",
+}
+
+
+def tables(content: dict) -> list:
+    return [block for block in blocks(content) if block.kind == "table"]
+
+
+def xlsx(content: dict) -> bytes:
+    """A sheet per table, in the paper's order."""
+    return xlsx_bytes((SHEET_TITLES[t.key], t.columns, t.rows) for t in tables(content))
+
+
+def list_csv(content: dict, key: str) -> bytes:
+    table = content[key]
+    return csv_bytes(table["columns"], table["rows"])
+
+
+def risk_movements_csv(content: dict) -> bytes:
+    sections = content["risks"]
+    columns = next(iter(sections.values()))["columns"]
+    rows = [[RISK_SECTION_NAMES[key], *row] for key, table in sections.items() for row in table["rows"]]
+    return csv_bytes(["Section", *columns], rows)
+
+
+def pdf(content: dict, *, status_line: str) -> bytes:
+    from weasyprint import HTML  # imported here: loading Pango takes a moment
+
+    html = render_to_string(
+        "committee/paper_print.html",
+        {
+            "content": content,
+            "blocks": blocks(content),
+            "meeting": meeting_date_text(content),
+            "status_line": status_line,
+        },
+    )
+    return HTML(string=html).write_pdf()
+
+
+def _repeat_header(row) -> None:
+    properties = row._tr.get_or_add_trPr()
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    properties.append(header)
+
+
+def docx(content: dict, *, status_line: str) -> bytes:
+    """Real headings, numbered paragraphs and tables, for clerks who edit papers in Word."""
+    document = Document()
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Cm(29.7), Cm(21)
+    for margin in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, margin, Cm(1.8))
+    document.styles["Normal"].font.name = "Arial"
+    document.styles["Normal"].font.size = Pt(10)
+
+    if content["agenda_item"]:
+        document.add_paragraph(f"Agenda Item {content['agenda_item']}").runs[0].bold = True
+    document.add_paragraph(f"{content['committee'].upper()}\n{meeting_date_text(content).upper()}").runs[0].bold = True
+    document.add_heading(content["title"].upper(), level=0)
+    document.add_paragraph(status_line).runs[0].italic = True
+
+    for block in blocks(content):
+        if block.kind == "heading":
+            document.add_heading(block.text, level=1)
+        elif block.kind == "paragraph":
+            paragraph = document.add_paragraph()
+            paragraph.paragraph_format.left_indent = Cm(1)
+            paragraph.paragraph_format.first_line_indent = Cm(-1)
+            paragraph.add_run(f"{block.number}\t").bold = True
+            paragraph.add_run(xml_safe(block.text))
+        else:
+            document.add_paragraph(block.text).runs[0].italic = True
+            table = document.add_table(rows=1, cols=len(block.columns))
+            table.style = "Table Grid"
+            for cell, heading in zip(table.rows[0].cells, block.columns, strict=True):
+                cell.text = heading
+                cell.paragraphs[0].runs[0].bold = True
+            _repeat_header(table.rows[0])
+            for row in block.rows:
+                for cell, value in zip(table.add_row().cells, row, strict=True):
+                    cell.text = xml_safe(value)
+
+    contact = content["contact"]
+    if contact["name"] or contact["title"]:
+        document.add_heading("CONTACT OFFICER", level=2)
+        document.add_paragraph(f"Name: {contact['name']}")
+        document.add_paragraph(f"Title: {contact['title']}")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,121 @@
+"""The quarter's Risk Management Update, built from the register.
+
+build_report() composes the rules owned by the commitments and risks apps into one
+plain structure (lists, dicts, strings): the page, every download and a published
+snapshot are all rendered from it, so they cannot disagree.
+"""
+
+from django.conf import settings
+
+from commitments.models import NOT_ASSESSED, Commitment, Plan, Rag, ReportingPeriod
+from risks.models import Risk
+
+STATUSES = [Rag.RED.value, Rag.AMBER.value, Rag.GREEN.value, ""]
+
+
+def rag_label(value: str) -> str:
+    return Rag(value).label if value else NOT_ASSESSED
+
+
+def paragraphs(text: str) -> list[str]:
+    return [" ".join(block.split()) for block in text.replace("\r\n", "\n").split("\n\n") if block.strip()]
+
+
+def _commitment_table(commitments, previous, current) -> dict:
+    p, q = previous.short_label if previous else "Previous", current.short_label
+    rows = []
+    for commitment in commitments:
+        before, now = commitment.update_in(previous), commitment.update_in(current)
+        rows.append(
+            [
+                str(commitment.ref),
+                before.rag_label if before else NOT_ASSESSED,
+                now.rag_label if now else NOT_ASSESSED,
+                commitment.policy_area_names,
+                commitment.text,
+                now.narrative if now else "",
+            ]
+        )
+    return {"columns": ["Ref", p, q, "Policy Area", "Individual Commitment", f"{q} Update"], "rows": rows}
+
+
+def _risk_table(risks, previous, current) -> dict:
+    p = previous.short_label if previous else "Previous"
+    columns = ["Ref", "Title", "Owner", f"Score {p}", f"Score {current.short_label}", "Band", "Reason"]
+    rows = []
+    for risk in risks:
+        score_before = "" if risk.previous_score is None else str(risk.previous_score)
+        score_now = "" if risk.current_score is None else str(risk.current_score)
+        rows.append(
+            [
+                risk.ref,
+                risk.title + (" (scores illustrative)" if risk.scores_illustrative else ""),
+                str(risk.owner),
+                score_before,
+                score_now,
+                risk.current_band or "",
+                " ".join((getattr(risk, "reason", "") or "").split()),
+            ]
+        )
+    return {"columns": columns, "rows": rows}
+
+
+def build_report(paper) -> dict:
+    """Everything the paper shows for `paper.period` (Q) against the quarter before (P)."""
+    current = paper.period
+    previous = ReportingPeriod.objects.by_key(*current.previous_key).first()
+    plan_commitments = Commitment.objects.in_plan(Plan.objects.current())
+    shown = [p for p in (previous, current) if p]
+
+    red = plan_commitments.red_in(current).with_people().with_updates_in(shown).order_by("ref")
+    improving = (
+        plan_commitments.improving_between(previous, current).with_people().with_updates_in(shown).order_by("ref")
+        if previous
+        else Commitment.objects.none()
+    )
+    transitions = plan_commitments.status_transitions(previous, current) if previous else {}
+    total = sum(transitions.values()) if previous else plan_commitments.count()
+    red_table = _commitment_table(red, previous, current)
+
+    risks = Risk.objects.all()
+    increased = risks.increased_between(previous, current) if previous else Risk.objects.none()
+    reduced = risks.reduced_between(previous, current) if previous else Risk.objects.none()
+    return {
+        "office": settings.OFFICE_NAME,
+        "committee": paper.committee_name,
+        "meeting_date": paper.meeting_date.isoformat() if paper.meeting_date else "",
+        "agenda_item": paper.agenda_item,
+        "title": paper.title,
+        "period": {
+            "label": current.label,
+            "short": current.short_label,
+            "slug": current.slug,
+            "fy": current.financial_year_slug,
+            "q": current.quarter_slug,
+        },
+        "previous": {"label": previous.label, "short": previous.short_label} if previous else None,
+        "purpose": paragraphs(paper.purpose),
+        "methodology": paragraphs(paper.methodology),
+        "delivery_introduction": paragraphs(paper.delivery_introduction),
+        "headline": {
+            "red": len(red_table["rows"]),
+            "total": total,
+            "assessed_in": paper.statuses_assessed_in,
+        },
+        "red_list": red_table,
+        "delivery_narrative": paragraphs(paper.delivery_narrative),
+        "churn": {
+            "statuses": [rag_label(s) for s in STATUSES],
+            "matrix": [[transitions.get((before, after), 0) for after in STATUSES] for before in STATUSES],
+        },
+        "improving": _commitment_table(improving, previous, current),
+        "risks": {
+            "new": _risk_table(risks.became_open_during(current), previous, current),
+            "under_consideration": _risk_table(risks.under_consideration(current), previous, current),
+            "increased": _risk_table(increased, previous, current),
+            "reduced": _risk_table(reduced, previous, current),
+            "closed": _risk_table(risks.closed_or_deescalated_during(current), previous, current),
+        },
+        "recommendation": paragraphs(paper.recommendation),
+        "contact": {"name": paper.contact_name, "title": paper.contact_title},
+    }
