@@ -158,3 +158,22 @@ def test_the_risk_page_runs_a_fixed_number_of_queries(
         response = client_as_committee.get(reverse("risks:detail", args=["CR50"]))
 
     assert response.status_code == 200
+
+
+def test_one_edit_shows_as_one_history_entry_with_its_fields_and_links(client, risk, smt_lead, periods):
+    CommitmentFactory(ref=60)
+    client.force_login(smt_lead)
+    data = {"title": "Loss of two partners", "kind": "corporate", "owner": smt_lead.pk, "commitment_refs": "60"}
+
+    client.post(reverse("risks:edit", args=["CR10"]), data)
+    client.post(
+        reverse("risks:action_create", args=["CR10"]),
+        {"description": "Meet the partners", "owner_name": "The CEO", "target_text": "Ongoing"},
+    )
+
+    html = _page(client)
+    history = html.split("Change history", 1)[1]
+    assert history.count("Changed: Risk, title") == 1
+    assert "Changed: Risk, commitments" in history
+    assert "Created: Action “Meet the partners”, owner&#x27;s name" in history
+    assert history.count(str(smt_lead)) >= 2
