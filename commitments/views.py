@@ -297,7 +297,7 @@ def update_review(request, ref, fy, q):
         conflict = update
     else:
         conflict = None
-    form = ReviewForm(request.POST or None, initial={"version": update.version})
+    form = ReviewForm(request.POST if request.method == "POST" else None, initial={"version": update.version})
     if request.method == "POST" and conflict is None and form.is_valid():
         try:
             reviewed = services.status_update_review(
@@ -363,7 +363,7 @@ def import_upload(request):
     """Upload a file and see what it would change. Nothing is written here."""
     if not permissions.can_manage_register(request.user):
         raise PermissionDenied
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
     result = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]

@@ -62,6 +62,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "riskreg.add_user",
         "riskreg.change_user",
         "auth.view_group",
+        # Unlock a locked-out account; reset an admin's lost authenticator app.
+        "axes.view_accessattempt",
+        "axes.delete_accessattempt",
+        "otp_totp.view_totpdevice",
+        "otp_totp.delete_totpdevice",
     ],
 }
 

@@ -61,7 +61,7 @@ def two_factor_verify(request):
     device = two_factor.confirmed_device(request.user)
     if device is None:
         return redirect(f"{reverse('two_factor_set_up')}?{request.GET.urlencode()}")
-    form = two_factor.CodeForm(request.POST or None, device=device, heading=True)
+    form = two_factor.CodeForm(request.POST if request.method == "POST" else None, device=device, heading=True)
     if form.is_valid():
         two_factor.sign_in_with(request, form.device)
         return redirect(next_url)
@@ -82,7 +82,7 @@ def two_factor_set_up(request):
         # otherwise a stolen password would be enough to move the second factor.
         return redirect(f"{reverse('two_factor')}?{request.GET.urlencode()}")
     device = two_factor.device_to_set_up(request.user)
-    form = two_factor.CodeForm(request.POST or None, device=device)
+    form = two_factor.CodeForm(request.POST if request.method == "POST" else None, device=device)
     if form.is_valid():
         two_factor.sign_in_with(request, form.device)
         return redirect(next_url)
