@@ -140,3 +140,32 @@ def test_the_import_preview_has_no_axe_violations(page, live_server, register, t
     page.get_by_role("button", name="Confirm and import").click()
     page.wait_for_url(f"{live_server.url}/risks/")
     assert "CR07" in page.locator("tbody").inner_text()
+
+
+def test_the_owner_changes_the_status_and_adds_an_action_without_axe_violations(page, live_server, register):
+    sign_in(page, live_server, "owner")
+    page.goto(f"{live_server.url}/risks/CR03/")
+
+    page.get_by_role("link", name="Change the status").click()
+    page.get_by_role("button", name="Change the status").click()
+    assert "Enter the reason for the change" in page.inner_text(".govuk-error-summary")
+    assert axe_violations(page) == []
+    page.get_by_label("De-escalated").check()
+    page.get_by_label("Reason for the change").fill("Now on the force's register")
+    page.get_by_role("button", name="Change the status").click()
+    page.wait_for_url(f"{live_server.url}/risks/CR03/")
+    assert "Risk CR03 is now de-escalated." in page.inner_text(".govuk-notification-banner")
+
+    page.get_by_role("link", name="Add an action").click()
+    page.get_by_role("button", name="Save the action").click()
+    assert "Enter what the action is" in page.inner_text(".govuk-error-summary")
+    assert axe_violations(page) == []
+    page.get_by_label("Description").fill("Hand over to the force")
+    page.get_by_label("Or the owner's name").fill("Head of Strategy")
+    page.get_by_label("Or describe the target").fill("Ongoing")
+    page.get_by_role("button", name="Save the action").click()
+    page.wait_for_url(f"{live_server.url}/risks/CR03/#actions")
+    assert "Hand over to the force" in page.get_by_role("table", name="Actions on the risk").inner_text()
+
+    page.get_by_role("link", name="Edit the risk").click()
+    assert axe_violations(page) == []
