@@ -110,6 +110,10 @@ class ReportingPeriodQuerySet(models.QuerySet):
         reported = self.filter(models.Exists(approved)).order_by("-financial_year", "-quarter")
         return reported.first() or self.started().order_by("-financial_year", "-quarter").first()
 
+    def from_url(self, fy: str, q: str):
+        """The period of an address such as /2025-26/q2/, or None."""
+        return self.from_slug(f"{fy}-{q}")
+
     def from_slug(self, slug: str):
         """The period named by a URL slug such as '2025-26-q2', or None."""
         key = parse_period(slug)

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from commitments import importing, permissions, services
 from commitments.forms import ImportForm, RegisterFilterForm, ReviewForm, StatusUpdateForm
-from commitments.models import Commitment, Plan, ReportingPeriod, StatusUpdate, parse_period
+from commitments.models import Commitment, Plan, ReportingPeriod, StatusUpdate
 from riskreg.exports import csv_response, xlsx_response
 from riskreg.history import history_entries, people_in
 
@@ -25,8 +25,7 @@ def _current_plan():
 
 
 def _period_from_url(fy: str, q: str) -> ReportingPeriod:
-    key = parse_period(f"{fy}-{q}")
-    period = ReportingPeriod.objects.by_key(*key).first() if key else None
+    period = ReportingPeriod.objects.from_url(fy, q)
     if period is None:
         raise Http404("No such reporting period.")
     return period

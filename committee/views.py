@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from commitments.models import ReportingPeriod, parse_period
+from commitments.models import ReportingPeriod
 from committee import rendering, services
 from committee.document import blocks, download_name, meeting_date_text
 from committee.forms import PaperForm, PublishForm
@@ -44,8 +44,7 @@ class Shown:
 
 
 def _period(fy: str, q: str) -> ReportingPeriod:
-    key = parse_period(f"{fy}-{q}")
-    period = ReportingPeriod.objects.by_key(*key).first() if key else None
+    period = ReportingPeriod.objects.from_url(fy, q)
     if period is None:
         raise Http404("No such quarter.")
     return period
