@@ -19,7 +19,7 @@ class EditConflict(Exception):
 
 def _locked_update(commitment, period) -> StatusUpdate | None:
     return (
-        StatusUpdate.objects.select_for_update()
+        StatusUpdate.objects.select_for_update(of=("self",))
         .select_related("author", "reviewer", "period", "commitment")
         .filter(commitment=commitment, period=period)
         .first()

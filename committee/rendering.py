@@ -52,9 +52,11 @@ def list_csv(content: dict, key: str) -> bytes:
 
 
 def risk_movements_csv(content: dict) -> bytes:
+    # In the paper's order: a published snapshot comes back from PostgreSQL's jsonb
+    # with its keys reordered, so never rely on the order of a content dict.
     sections = content["risks"]
-    columns = next(iter(sections.values()))["columns"]
-    rows = [[RISK_SECTION_NAMES[key], *row] for key, table in sections.items() for row in table["rows"]]
+    columns = sections["new"]["columns"]
+    rows = [[name, *row] for key, name in RISK_SECTION_NAMES.items() for row in sections[key]["rows"]]
     return csv_bytes(["Section", *columns], rows)
 
 

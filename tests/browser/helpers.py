@@ -9,7 +9,8 @@ def sign_in(page, live_server, username, password=PASSWORD):
     page.goto(f"{live_server.url}/sign-in/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
 
 
 def axe_violations(page):

@@ -47,13 +47,15 @@ def test_admin_publishes_a_correction_with_the_keyboard(page, live_server, demo)
     page.wait_for_url("**/committee/2025-26/q2/publish/")
     assert axe_violations(page) == []
 
-    page.get_by_role("button", name="Publish a correction").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Publish a correction").click()
     assert page.title().startswith("Error: ")
     assert "Enter the reason for the correction" in page.inner_text(".govuk-error-summary")
     assert axe_violations(page) == []
 
     page.get_by_label("Reason for the correction").fill("Ref 36's update text corrected.")
-    page.get_by_role("button", name="Publish a correction").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Publish a correction").click()
     assert "Version 2 of the 2025/26 Q2 paper is published." in page.inner_text(".govuk-notification-banner")
     assert "corrected: Ref 36's update text corrected." in page.inner_text("main")
 

@@ -43,7 +43,8 @@ def test_the_two_factor_set_up_page_has_no_axe_violations(page, live_server, set
 
     assert page.get_by_role("heading", level=1).inner_text() == "Set up two-factor sign-in"
     assert page.get_by_role("img", name="QR code to scan with your authenticator app").is_visible()
-    page.get_by_role("button", name="Continue").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Continue").click()
     assert page.title().startswith("Error: Set up two-factor sign-in")
     assert "Enter the 6-digit code" in page.inner_text(".govuk-error-summary")
     assert axe_violations(page) == []
