@@ -243,5 +243,15 @@ LOGGING = {
     },
 }
 
+# Uploads (the commitments and risks imports). riskreg.tabular refuses a file larger
+# than RISKREG_MAX_UPLOAD_BYTES with a message saying so.
+RISKREG_MAX_UPLOAD_BYTES = int(os.environ.get("RISKREG_MAX_UPLOAD_BYTES", str(5 * 1024 * 1024)))
+# An upload up to the limit is kept in memory (the import reads it whole anyway); a
+# larger one is streamed to a temporary file, not held in memory, until it is refused.
+FILE_UPLOAD_MAX_MEMORY_SIZE = RISKREG_MAX_UPLOAD_BYTES
+# Form fields other than files: the longest form (the committee paper) is a few dozen
+# kilobytes of text. A request with more gets a 400, before any view reads it.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+
 # The office named in the header and on papers.
 OFFICE_NAME = os.environ.get("RISKREG_OFFICE_NAME", "Office of the West Midlands Police and Crime Commissioner")
