@@ -1,0 +1,283 @@
+"""Who gets what, for every page of the site: one table, checked for every role.
+
+Every URL pattern of the site (read from the resolver, not typed here) must have a
+GET and a POST row in TABLE, so a new page fails this test until its permissions are
+declared. Each row says what each role gets:
+
+    OK     200, or a redirect within the site (not to a sign-in page)
+    LOGIN  a redirect to the sign-in page, asking to come back
+    NO     403 or 404: refused, without saying more
+    405    the method is not allowed
+
+POSTs send an empty body: the question is refused or allowed (an allowed POST may
+answer 200 with the form's errors, or redirect). A refused request changes nothing:
+every table of the register has the same rows before and after it. The Django admin
+checks its own permissions; here we only check that it sends everyone but register
+admins to its sign-in page.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.urls import URLResolver, get_resolver, reverse
+
+from commitments.models import StatusUpdate
+from committee.models import Paper
+from committee.services import paper_publish
+from riskreg.roles import Role
+from tests.factories import CommitmentFactory, StatusUpdateFactory, UserFactory
+from tests.risks.factories import ActionFactory, AssessmentFactory, RiskFactory
+from tests.security.helpers import db_counts
+
+pytestmark = pytest.mark.django_db
+
+OK, LOGIN, NO = "OK", "LOGIN", "NO"
+
+ROLES = ("anonymous", "officer", "other officer", "SMT lead", "other SMT lead", "committee member", "admin")
+
+# The objects the URLs name (built by the `world` fixture):
+# - commitment 96: officer and SMT lead lead it; no 2025/26 Q3 update yet (editable);
+# - commitment 97: the same leads; its Q3 update is submitted (reviewable);
+# - commitment 98: the other officer and other SMT lead lead it;
+# - risk CR10, owned by the SMT lead, with an action; CR11, owned by the other SMT lead;
+# - the 2025/26 Q2 paper, published; Q3 (open) has no paper.
+KWARGS = {
+    "commitments:register_download": {"extension": "csv"},
+    "commitments:detail": {"ref": 96},
+    "commitments:update_edit": {"ref": 96, "fy": "2025-26", "q": "q3"},
+    "commitments:update_review": {"ref": 97, "fy": "2025-26", "q": "q3"},
+    "commitments:period_status": {"slug": "2025-26-q3"},
+    "risks:detail": {"ref": "CR10"},
+    "risks:edit": {"ref": "CR10"},
+    "risks:status": {"ref": "CR10"},
+    "risks:assess": {"ref": "CR10", "period": "2025-26-q3"},
+    "risks:action_create": {"ref": "CR10"},
+    "risks:action_edit": {"ref": "CR10", "pk": "action"},  # filled in with the action's id
+    "committee:paper": {"fy": "2025-26", "q": "q2"},
+    "committee:paper_edit": {"fy": "2025-26", "q": "q2"},
+    "committee:paper_publish": {"fy": "2025-26", "q": "q2"},
+    "committee:paper_download": {"fy": "2025-26", "q": "q2", "filename": "red-list.csv"},
+}
+
+# Some patterns get a second row with other arguments: "name (variant)".
+VARIANTS = {
+    "committee:paper (unpublished)": ("committee:paper", {"fy": "2025-26", "q": "q3"}),
+    "committee:paper_download (unpublished)": (
+        "committee:paper_download",
+        {"fy": "2025-26", "q": "q3", "filename": "red-list.csv"},
+    ),
+}
+
+EVERYONE = (OK, OK, OK, OK, OK, OK, OK)
+SIGNED_IN = (LOGIN, OK, OK, OK, OK, OK, OK)
+NOT_ALLOWED = (LOGIN, 405, 405, 405, 405, 405, 405)
+ADMIN_ONLY = (LOGIN, NO, NO, NO, NO, NO, OK)
+RISK_EDITORS = (LOGIN, NO, NO, OK, NO, NO, OK)  # CR10's owner and admins
+
+# fmt: off
+TABLE = {
+    #                                                anonymous officer other-off SMT   other-SMT committee admin
+    ("home", "GET"):                                 SIGNED_IN,
+    ("home", "POST"):                                NOT_ALLOWED,
+    ("healthz", "GET"):                              EVERYONE,
+    ("healthz", "POST"):                             (405,  405,    405,      405,  405,      405,      405),
+    # Signed-in people are sent on from the sign-in page.
+    ("login", "GET"):                                EVERYONE,
+    ("login", "POST"):                               EVERYONE,
+    # Two-factor is for register admins when required (off in the tests): others are sent on.
+    ("two_factor", "GET"):                           SIGNED_IN,
+    ("two_factor", "POST"):                          SIGNED_IN,
+    ("two_factor_set_up", "GET"):                    SIGNED_IN,
+    ("two_factor_set_up", "POST"):                   SIGNED_IN,
+    ("logout", "GET"):                               NOT_ALLOWED,
+    ("logout", "POST"):                              SIGNED_IN,
+
+    ("commitments:register", "GET"):                 SIGNED_IN,
+    ("commitments:register", "POST"):                NOT_ALLOWED,
+    ("commitments:register_download", "GET"):        SIGNED_IN,
+    ("commitments:register_download", "POST"):       NOT_ALLOWED,
+    # Everyone may open "my commitments"; it lists only what the person leads.
+    ("commitments:mine", "GET"):                     SIGNED_IN,
+    ("commitments:mine", "POST"):                    NOT_ALLOWED,
+    ("commitments:import", "GET"):                   ADMIN_ONLY,
+    ("commitments:import", "POST"):                  ADMIN_ONLY,
+    ("commitments:import_confirm", "GET"):           NOT_ALLOWED,
+    ("commitments:import_confirm", "POST"):          ADMIN_ONLY,
+    ("commitments:detail", "GET"):                   SIGNED_IN,
+    ("commitments:detail", "POST"):                  NOT_ALLOWED,
+    ("commitments:update_edit", "GET"):              (LOGIN, OK,     NO,       NO,   NO,       NO,       OK),
+    ("commitments:update_edit", "POST"):             (LOGIN, OK,     NO,       NO,   NO,       NO,       OK),
+    ("commitments:update_review", "GET"):            (LOGIN, NO,     NO,       OK,   NO,       NO,       OK),
+    ("commitments:update_review", "POST"):           (LOGIN, NO,     NO,       OK,   NO,       NO,       OK),
+    ("commitments:periods", "GET"):                  ADMIN_ONLY,
+    ("commitments:periods", "POST"):                 NOT_ALLOWED,
+    ("commitments:period_status", "GET"):            NOT_ALLOWED,
+    ("commitments:period_status", "POST"):           ADMIN_ONLY,
+
+    ("risks:register", "GET"):                       SIGNED_IN,
+    ("risks:register", "POST"):                      NOT_ALLOWED,
+    ("risks:create", "GET"):                         (LOGIN, NO,     NO,       OK,   OK,       NO,       OK),
+    ("risks:create", "POST"):                        (LOGIN, NO,     NO,       OK,   OK,       NO,       OK),
+    ("risks:heatmap", "GET"):                        SIGNED_IN,
+    ("risks:heatmap", "POST"):                       NOT_ALLOWED,
+    ("risks:import", "GET"):                         ADMIN_ONLY,
+    ("risks:import", "POST"):                        ADMIN_ONLY,
+    ("risks:import_confirm", "GET"):                 NOT_ALLOWED,
+    ("risks:import_confirm", "POST"):                ADMIN_ONLY,
+    ("risks:band_css", "GET"):                       SIGNED_IN,
+    ("risks:band_css", "POST"):                      NOT_ALLOWED,
+    ("risks:detail", "GET"):                         SIGNED_IN,
+    ("risks:detail", "POST"):                        NOT_ALLOWED,
+    ("risks:edit", "GET"):                           RISK_EDITORS,
+    ("risks:edit", "POST"):                          RISK_EDITORS,
+    ("risks:status", "GET"):                         RISK_EDITORS,
+    ("risks:status", "POST"):                        RISK_EDITORS,
+    ("risks:assess", "GET"):                         RISK_EDITORS,
+    ("risks:assess", "POST"):                        RISK_EDITORS,
+    ("risks:action_create", "GET"):                  RISK_EDITORS,
+    ("risks:action_create", "POST"):                 RISK_EDITORS,
+    ("risks:action_edit", "GET"):                    RISK_EDITORS,
+    ("risks:action_edit", "POST"):                   RISK_EDITORS,
+
+    ("committee:papers", "GET"):                     SIGNED_IN,
+    ("committee:papers", "POST"):                    NOT_ALLOWED,
+    ("committee:paper", "GET"):                      SIGNED_IN,
+    ("committee:paper", "POST"):                     NOT_ALLOWED,
+    # An unpublished paper's live view is for OPCC staff only.
+    ("committee:paper (unpublished)", "GET"):        (LOGIN, OK,     OK,       OK,   OK,       NO,       OK),
+    ("committee:paper (unpublished)", "POST"):       NOT_ALLOWED,
+    ("committee:paper_edit", "GET"):                 ADMIN_ONLY,
+    ("committee:paper_edit", "POST"):                ADMIN_ONLY,
+    ("committee:paper_publish", "GET"):              ADMIN_ONLY,
+    ("committee:paper_publish", "POST"):             ADMIN_ONLY,
+    ("committee:paper_download", "GET"):             SIGNED_IN,
+    ("committee:paper_download", "POST"):            NOT_ALLOWED,
+    ("committee:paper_download (unpublished)", "GET"):  (LOGIN, OK,  OK,       OK,   OK,       NO,       OK),
+    ("committee:paper_download (unpublished)", "POST"): NOT_ALLOWED,
+}
+# fmt: on
+
+
+def site_patterns(patterns=None, namespace=None):
+    """(name, route) of every URL pattern, the Django admin's excepted."""
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin":
+                continue
+            yield from site_patterns(pattern.url_patterns, pattern.namespace or namespace)
+        else:
+            name = pattern.name or str(pattern.pattern)
+            yield (f"{namespace}:{name}" if namespace and pattern.name else name), str(pattern.pattern)
+
+
+def test_every_url_pattern_of_the_site_has_a_get_and_a_post_row():
+    names = {name for name, _ in site_patterns()}
+    rows = {name for name, _ in TABLE if name not in VARIANTS}
+
+    missing = sorted(names - rows)
+    assert not missing, f"Declare who may use these pages in TABLE: {missing}"
+    assert not sorted(rows - names), "TABLE names pages that no longer exist"
+    for name in names | set(VARIANTS):
+        assert (name, "GET") in TABLE and (name, "POST") in TABLE, name
+    for row in TABLE.values():
+        assert len(row) == len(ROLES)
+
+
+@pytest.fixture
+def world(periods, officer, smt_lead, committee_member, register_admin):
+    people = {
+        "officer": officer,
+        "other officer": UserFactory(username="officer2", role=Role.OFFICER),
+        "SMT lead": smt_lead,
+        "other SMT lead": UserFactory(username="smt2", role=Role.SMT_LEAD),
+        "committee member": committee_member,
+        "admin": register_admin,
+    }
+    q2, q3 = periods[2], periods[3]
+    for ref in (96, 97):
+        commitment = CommitmentFactory(ref=ref, officer_lead=officer, smt_lead=smt_lead)
+        StatusUpdateFactory(commitment=commitment, period=q2, rag="red", state=StatusUpdate.State.APPROVED)
+    StatusUpdateFactory(commitment=commitment, period=q3, state=StatusUpdate.State.SUBMITTED)
+    CommitmentFactory(ref=98, officer_lead=people["other officer"], smt_lead=people["other SMT lead"])
+
+    call_command("loaddata", "risk_matrix", verbosity=0)
+    risk = RiskFactory(ref="CR10", owner=smt_lead)
+    AssessmentFactory(risk=risk, period=q2)
+    action = ActionFactory(risk=risk)
+    RiskFactory(ref="CR11", owner=people["other SMT lead"])
+
+    paper = Paper.objects.create(period=q2, meeting_date=datetime.date(2025, 12, 11))
+    paper_publish(paper=paper, user=None)
+    return {"people": people, "action": action}
+
+
+@dataclass
+class Request:
+    row: str
+    method: str
+    url: str
+    expected: object
+
+
+def requests_for(role: str, world) -> list[Request]:
+    found = []
+    for (row, method), outcomes in TABLE.items():
+        name, kwargs = VARIANTS.get(row, (row, KWARGS.get(row, {})))
+        kwargs = {key: (world["action"].pk if value == "action" else value) for key, value in kwargs.items()}
+        found.append(Request(row, method, reverse(name, kwargs=kwargs), outcomes[ROLES.index(role)]))
+    # Signing out ends the session: do it last.
+    return sorted(found, key=lambda r: r.row == "logout")
+
+
+def outcome(response) -> object:
+    if response.status_code == 302:
+        location = response["Location"]
+        if location.startswith("/sign-in/?next="):
+            return LOGIN
+        if location.startswith("/admin/login/"):
+            return "admin sign-in"
+        return OK if location.startswith("/") and not location.startswith("//") else f"302 to {location}"
+    if response.status_code == 200:
+        return OK
+    if response.status_code in (403, 404):
+        return NO
+    return response.status_code
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_gets_what_the_table_says_on_every_page(world, role):
+    client = Client()
+    if role != "anonymous":
+        client.force_login(world["people"][role])
+    wrong = []
+    for request in requests_for(role, world):
+        before = db_counts()
+        response = client.generic(request.method, request.url) if request.method == "GET" else client.post(request.url)
+        got = outcome(response)
+        if got != request.expected:
+            wrong.append(f"{request.method} {request.url} ({request.row}): expected {request.expected}, got {got}")
+        elif got != OK:
+            # Refused: nothing changed anywhere in the register.
+            after = db_counts()
+            changed = {table: (before[table], after[table]) for table in before if before[table] != after[table]}
+            if changed:
+                wrong.append(f"{request.method} {request.url} was refused but changed {changed}")
+    assert not wrong, f"As {role}:\n" + "\n".join(wrong)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_register_admins_get_into_the_django_admin(world, role):
+    client = Client()
+    if role != "anonymous":
+        client.force_login(world["people"][role])
+
+    response = client.get("/admin/")
+
+    if role == "admin":
+        assert response.status_code == 200
+    else:
+        assert response.status_code == 302
+        assert response["Location"] == "/admin/login/?next=/admin/"
