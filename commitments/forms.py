@@ -7,6 +7,7 @@ from django.db.models import Q
 
 from commitments.models import NOT_ASSESSED, PolicyArea, Rag, StatusUpdate
 from commitments.services import require_narrative
+from riskreg.numbers import whole_number
 
 RAG_FILTER_CHOICES = [("", "Any"), *Rag.choices, ("none", NOT_ASSESSED)]
 
@@ -141,8 +142,8 @@ class RegisterFilterForm(forms.Form):
         if data.get("q"):
             text = data["q"].strip()
             match = Q(text__icontains=text) | Q(wmp_lead__icontains=text)
-            if text.isdigit():
-                match |= Q(ref=int(text))
+            if (ref := whole_number(text)) is not None:
+                match |= Q(ref=ref)
             commitments = commitments.filter(match)
         if data.get("policy_area"):
             commitments = commitments.filter(areas__policy_area=data["policy_area"])

@@ -25,6 +25,7 @@ from commitments.models import (
     parse_period_label,
 )
 from riskreg.exports import unneutralise
+from riskreg.numbers import whole_number
 from riskreg.tabular import TabularFileError, read_table
 
 BASE_COLUMNS = ["Ref", "Policy Area", "Individual Commitment", "SMT Lead", "Officer Lead", "WMP Lead", "Timescale"]
@@ -159,10 +160,10 @@ def _plan_row(row, result, periods, users, existing, known_areas, updates, seen)
     values = row.values
     errors = []
     ref_text = values["Ref"].strip()
-    if not ref_text.isdigit() or int(ref_text) < 1:
+    ref = whole_number(ref_text)
+    if not ref:
         result.errors.append(f"Row {row.number}: Ref must be a whole number, 1 or more (it is '{ref_text}').")
         return
-    ref = int(ref_text)
     if ref in seen:
         result.errors.append(f"Row {row.number}: commitment {ref} is also on row {seen[ref]}.")
         return

@@ -10,13 +10,17 @@ def can_see_unapproved(user, commitment: Commitment) -> bool:
     return user.is_register_admin() or commitment.is_led_by(user)
 
 
+def writes_updates_of(user, commitment: Commitment) -> bool:
+    return user.is_register_admin() or (user.pk is not None and commitment.officer_lead_id == user.pk)
+
+
 def can_edit_update(user, commitment: Commitment, period: ReportingPeriod, update: StatusUpdate | None) -> bool:
     """The officer lead (or an admin) writes the update, in an open period, until it is submitted."""
     if not period.is_open:
         return False
     if update is not None and update.state not in EDITABLE_STATES:
         return False
-    return user.is_register_admin() or (user.pk is not None and commitment.officer_lead_id == user.pk)
+    return writes_updates_of(user, commitment)
 
 
 def is_reviewer_of(user, commitment: Commitment) -> bool:

@@ -38,7 +38,8 @@ def _register(request):
     form = RegisterFilterForm(
         request.GET or None,
         periods=periods,
-        show_state=request.user.is_staff_member(),
+        # Update states say who is behind with their drafts: for admins, not for all staff.
+        show_state=request.user.is_register_admin(),
         initial={"period": default.slug if default else None},
     )
     commitments = Commitment.objects.in_plan(_current_plan()).filter(active=True)
@@ -166,6 +167,8 @@ def detail(request, ref):
 def mine(request):
     """An officer's updates to write; an SMT lead's updates to review, and their commitments."""
     user = request.user
+    if not user.is_staff_member():
+        raise PermissionDenied
     open_periods = list(ReportingPeriod.objects.filter(status=ReportingPeriod.Status.OPEN))
     plan = _current_plan()
     all_periods = {p.key: p for p in ReportingPeriod.objects.all()}
@@ -231,6 +234,11 @@ def _update_page(request, ref, fy, q):
 def update_edit(request, ref, fy, q):
     commitment, period, update, previous = _update_page(request, ref, fy, q)
     if not permissions.can_edit_update(request.user, commitment, period, update):
+        if request.method == "POST" and permissions.writes_updates_of(request.user, commitment):
+            # Submitted, reviewed or closed while they were typing: refuse the save, but
+            # keep their words on screen so nothing they wrote is lost.
+            context = {"commitment": commitment, "period": period, "update": update, "previous": previous}
+            return render(request, "commitments/update_locked.html", {**context, "typed": request.POST}, status=409)
         raise PermissionDenied
     conflict = None
     if request.method == "POST":
@@ -368,13 +376,19 @@ def import_upload(request):
         upload = form.cleaned_data["file"]
         content = upload.read()
         result = importing.plan_import(upload.name, content)
-        if result.is_valid and result.has_changes:
-            request.session[IMPORT_SESSION_KEY] = {
-                "name": upload.name,
-                "content": base64.b64encode(content).decode("ascii"),
-                "digest": result.digest(),
-            }
+        _remember_import(request, upload.name, content, result)
     return render(request, "commitments/import.html", {"form": form, "result": result})
+
+
+def _remember_import(request, name: str, content: bytes, result) -> None:
+    """Keep the previewed file for its confirmation, or forget any earlier one."""
+    request.session.pop(IMPORT_SESSION_KEY, None)
+    if result.is_valid and result.has_changes:
+        request.session[IMPORT_SESSION_KEY] = {
+            "name": name,
+            "content": base64.b64encode(content).decode("ascii"),
+            "digest": result.digest(),
+        }
 
 
 @require_POST
@@ -388,7 +402,8 @@ def import_confirm(request):
         return redirect("commitments:import")
     result = importing.plan_import(pending["name"], base64.b64decode(pending["content"]))
     if not result.is_valid or result.digest() != pending["digest"]:
-        del request.session[IMPORT_SESSION_KEY]
+        # The new preview's button confirms what it now shows.
+        _remember_import(request, pending["name"], base64.b64decode(pending["content"]), result)
         messages.error(
             request,
             "The register changed after the preview, so nothing was imported. Check the new preview below.",

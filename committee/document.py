@@ -7,6 +7,8 @@ numbering, sentences and tables are the same.
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.utils.text import slugify
+
 
 @dataclass
 class Block:
@@ -154,6 +156,6 @@ def _table(key: str, caption: str, table: dict, rag: tuple[int, ...] = ()) -> Bl
 
 def download_name(content: dict, what: str, extension: str) -> str:
     """e.g. joint-audit-committee-2025-12-11-red-list.csv: the committee and the meeting."""
-    committee = "-".join(content["committee"].lower().split())
+    committee = slugify(content["committee"]) or "committee"
     when = content["meeting_date"] or content["period"]["slug"]
     return f"{committee}-{when}-{what}.{extension}"

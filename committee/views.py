@@ -2,6 +2,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -53,7 +54,8 @@ def _period(fy: str, q: str) -> ReportingPeriod:
 def _shown(request, fy, q) -> Shown:
     period = _period(fy, q)
     paper = Paper.objects.filter(period=period).first() or Paper(period=period)
-    versions = list(paper.versions.latest_first().select_related("published_by")) if paper.pk else []
+    # Versions are listed by number; only the one shown loads its (large) content.
+    versions = list(paper.versions.latest_first().select_related("published_by").defer("content")) if paper.pk else []
     wants_live = request.GET.get("live") == "1"
     if wants_live or not versions:
         if not request.user.is_staff_member():
@@ -70,7 +72,12 @@ def _shown(request, fy, q) -> Shown:
 @require_GET
 def paper_list(request):
     periods = list(ReportingPeriod.objects.started().order_by("-financial_year", "-quarter"))
-    papers = {paper.period_id: paper for paper in Paper.objects.filter(period__in=periods).prefetch_related("versions")}
+    papers = {
+        paper.period_id: paper
+        for paper in Paper.objects.filter(period__in=periods).prefetch_related(
+            Prefetch("versions", queryset=PublishedPaper.objects.defer("content"))
+        )
+    }
     rows = []
     for period in periods:
         paper = papers.get(period.pk)

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
 from commitments.models import Commitment, Plan, PolicyArea, Rag
+from riskreg.numbers import whole_number
 from risks.models import Action, Level, Risk, ScoringMatrix, owner_candidates
 
 
@@ -113,9 +114,10 @@ class CommitmentRefsField(forms.CharField):
         if not text.strip():
             return []
         parts = [part.strip() for part in text.replace(";", ",").split(",") if part.strip()]
-        if not all(part.isdigit() for part in parts):
+        numbers = [whole_number(part) for part in parts]
+        if None in numbers:
             raise ValidationError("Enter commitment numbers separated by commas, like 60, 307")
-        refs = sorted({int(part) for part in parts})
+        refs = sorted(set(numbers))
         plan = Plan.objects.current()
         if plan is None:
             raise ValidationError("There is no plan in the register yet, so no commitments can be linked")

@@ -17,6 +17,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from commitments.models import ReportingPeriod, parse_period_label
+from riskreg.numbers import whole_number
 from riskreg.tabular import TabularFileError, TabularRow, read_table
 from risks.models import REF_VALIDATOR, Assessment, Level, Risk, ScoringMatrix, StatusChange, owner_candidates
 
@@ -137,7 +138,8 @@ def _choice(text: str, choices) -> str | None:
 def _level(text: str, column: str, axis: str, matrix: ScoringMatrix) -> tuple[int | None, str | None]:
     if not text:
         return None, None
-    value = int(text) if text.isdigit() else text
+    number = whole_number(text)
+    value = text if number is None else number
     label = f"{column} ({axis})"
     return (value, None) if (error := matrix.level_error(axis, value, label)) is None else (None, error)
 

@@ -82,7 +82,9 @@ def test_a_closed_period_refuses_edits_even_to_the_officer_lead(client_as_office
     url = reverse("commitments:update_edit", args=[96, "2025-26", "q2"])
 
     assert client_as_officer.get(url).status_code == 403
-    assert client_as_officer.post(url, {"rag": "red", "narrative": "x", "version": 0, "save": ""}).status_code == 403
+    response = client_as_officer.post(url, {"rag": "red", "narrative": "My words.", "version": 0, "save": ""})
+    assert response.status_code == 409
+    assert b"Your changes have not been saved" in response.content and b"My words." in response.content
     assert not StatusUpdate.objects.exists()
 
 

@@ -6,6 +6,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from commitments.models import ReportingPeriod
+from riskreg.roles import Role
 from tests.factories import CommitmentFactory, ReportingPeriodFactory, StatusUpdateFactory, UserFactory
 from tests.html import tables
 
@@ -122,7 +123,8 @@ def _build(count, with_periods=8):
     from commitments.models import Commitment, CommitmentPolicyArea, StatusUpdate
     from tests.factories import PlanFactory, PolicyAreaFactory
 
-    officer, smt = UserFactory(username="lead-officer"), UserFactory(username="lead-smt")
+    officer = UserFactory(username="lead-officer", role=Role.OFFICER)
+    smt = UserFactory(username="lead-smt", role=Role.SMT_LEAD)
     periods = [
         ReportingPeriodFactory(financial_year=2024 + i // 4, quarter=i % 4 + 1, status=ReportingPeriod.Status.CLOSED)
         for i in range(with_periods)

@@ -148,3 +148,29 @@ def test_review_of_an_update_already_reviewed_by_someone_else_is_refused(
     assert response.status_code == 200
     assert b"This update changed while you were reviewing it" in response.content
     assert the_update(commitment, periods).state == "returned"
+
+
+def test_an_update_submitted_while_the_officer_typed_keeps_their_words_on_screen(client, commitment, periods, officer):
+    update = StatusUpdateFactory(commitment=commitment, period=periods[3], state="draft", narrative="Old words.")
+    client.force_login(officer)
+    client.get(edit_url())
+    StatusUpdate.objects.filter(pk=update.pk).update(state="submitted", version=2)
+
+    response = client.post(edit_url(), {"rag": "amber", "narrative": "New words.", "version": 1, "save": ""})
+
+    assert response.status_code == 409
+    assert b"Your changes have not been saved" in response.content
+    assert b"New words." in response.content and b"Old words." in response.content
+    assert the_update(commitment, periods).narrative == "Old words."
+
+
+def test_radio_errors_link_to_the_first_option(client_as_officer, commitment, periods):
+    response = client_as_officer.post(edit_url(), {"narrative": "Text", "version": 0, "save": ""})
+
+    assert b'href="#id_rag_1">Select a RAG status' in response.content
+    assert b'id="id_rag_1"' in response.content
+
+
+def test_odd_numbers_in_the_search_box_do_not_break_the_register(client_as_officer, commitment):
+    for text in ["\u00b2", "99999999999999999999", "96"]:
+        assert client_as_officer.get(reverse("commitments:register"), {"q": text}).status_code == 200
