@@ -202,6 +202,11 @@ class CommitmentQuerySet(models.QuerySet):
     def in_plan(self, plan):
         return self.filter(plan=plan)
 
+    def active(self):
+        """The plan's deliverables: what the register lists and the paper counts.
+        Withdrawn (inactive) commitments keep their history but count nowhere."""
+        return self.filter(active=True)
+
     def led_by(self, user):
         return self.filter(Q(officer_lead=user) | Q(smt_lead=user))
 
@@ -358,9 +363,6 @@ class StatusUpdateQuerySet(models.QuerySet):
 
     def approved(self):
         return self.filter(state=StatusUpdate.State.APPROVED)
-
-    def for_period(self, period):
-        return self.filter(period=period)
 
 
 class StatusUpdate(models.Model):

@@ -42,7 +42,7 @@ def _register(request):
         show_state=request.user.is_register_admin(),
         initial={"period": default.slug if default else None},
     )
-    commitments = Commitment.objects.in_plan(_current_plan()).filter(active=True)
+    commitments = Commitment.objects.in_plan(_current_plan()).active()
     if form.is_bound and not form.is_valid():
         return form, commitments.none(), None, None
     by_slug = {p.slug: p for p in periods}
@@ -175,7 +175,7 @@ def mine(request):
     previous_periods = [all_periods[p.previous_key] for p in open_periods if p.previous_key in all_periods]
     led = (
         Commitment.objects.in_plan(plan)
-        .filter(active=True)
+        .active()
         .led_by(user)
         .with_people()
         .with_updates_in(open_periods + previous_periods, approved_only=False)

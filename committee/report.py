@@ -64,7 +64,7 @@ def build_report(paper) -> dict:
     """Everything the paper shows for `paper.period` (Q) against the quarter before (P)."""
     current = paper.period
     previous = ReportingPeriod.objects.by_key(*current.previous_key).first()
-    plan_commitments = Commitment.objects.in_plan(Plan.objects.current())
+    plan_commitments = Commitment.objects.in_plan(Plan.objects.current()).active()
     shown = [p for p in (previous, current) if p]
 
     red = plan_commitments.red_in(current).with_people().with_updates_in(shown).order_by("ref")
