@@ -5,6 +5,7 @@ from crispy_forms_gds.layout import Button, Field, Fieldset, Layout, Size
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db import transaction
 
 from commitments.models import Commitment, Plan, PolicyArea, Rag
 from riskreg.numbers import whole_number
@@ -223,8 +224,9 @@ class RiskForm(forms.ModelForm):
     def clean_period(self):
         return self.periods[self.cleaned_data["period"]]
 
+    @transaction.atomic
     def save_changes(self) -> Risk:
-        """For an edit: the risk, its policy areas and its commitments."""
+        """For an edit: the risk, its policy areas and its commitments, together or not at all."""
         risk = self.save()
         risk.commitments.set(self.cleaned_data["commitment_refs"])
         return risk

@@ -79,6 +79,21 @@ def risk_change_status(
     risk = Risk.objects.select_for_update().get(pk=risk.pk)
     if to_status == risk.status:
         raise ValidationError(f"The risk is already {risk.get_status_display().lower()}.")
+    # Changes are a history read quarter by quarter (status_at): a change filed before
+    # the latest one would rewrite the past the committee has already been told about.
+    latest = (
+        risk.status_changes.select_related("period")
+        .order_by("-period__financial_year", "-period__quarter", "-date", "-pk")
+        .first()
+    )
+    if latest is not None and period.key < latest.period.key:
+        raise ValidationError(
+            {"period": f"The last change was recorded in {latest.period.label}: choose that quarter or a later one"}
+        )
+    if not period.start_date <= date <= period.end_date:
+        raise ValidationError(
+            {"date": f"Enter a date in {period.label}, {period.start_date:%-d %B %Y} to {period.end_date:%-d %B %Y}"}
+        )
     change = StatusChange(
         risk=risk,
         from_status=risk.status,
