@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_migrate
 
 
@@ -17,6 +18,22 @@ def _sync_roles(sender, apps=None, **kwargs):
     sync_role_permissions(Group, Permission)
 
 
+def _update_last_login_without_history(sender, user, **kwargs):
+    """Django's update_last_login, without a history record.
+
+    last_login is left out of the user's history (riskreg.models), but the save would
+    still add an empty "changed" record at every sign-in, burying real changes to
+    people and their roles on the activity page. Sign-ins are in django-axes' log.
+    """
+    from django.contrib.auth.models import update_last_login
+
+    user.skip_history_when_saving = True
+    try:
+        update_last_login(sender, user, **kwargs)
+    finally:
+        del user.skip_history_when_saving
+
+
 class RiskregConfig(AppConfig):
     name = "riskreg"
     verbose_name = "Risk register: users and roles"
@@ -25,3 +42,6 @@ class RiskregConfig(AppConfig):
         # Sent once per app; syncing after the last one is enough, but syncing each
         # time is cheap and keeps the order of apps irrelevant.
         post_migrate.connect(_sync_roles, dispatch_uid="riskreg.sync_roles")
+        # django.contrib.auth's ready() (earlier in INSTALLED_APPS) connected its own.
+        user_logged_in.disconnect(dispatch_uid="update_last_login")
+        user_logged_in.connect(_update_last_login_without_history, dispatch_uid="riskreg.update_last_login")

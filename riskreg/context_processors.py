@@ -13,6 +13,7 @@ def _items_for(user) -> list[tuple[str, str]]:
     items.append(("Committee papers", reverse("committee:papers")))
     if user.is_register_admin():
         items.append(("Users", reverse("admin:riskreg_user_changelist")))
+        items.append(("Activity", reverse("activity")))
     return items
 
 

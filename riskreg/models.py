@@ -10,7 +10,8 @@ class User(AbstractUser):
     Roles are auth groups (see riskreg.roles); a person may hold more than one.
     """
 
-    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    # Role changes (group memberships) are part of the record: who made whom an admin.
+    history = HistoricalRecords(excluded_fields=["password", "last_login"], m2m_fields=["groups"])
 
     class Meta:
         ordering = ["first_name", "last_name", "username"]

@@ -25,6 +25,7 @@ urlpatterns = [
     path("sign-in/two-factor/", views.two_factor_verify, name="two_factor"),
     path("sign-in/two-factor/set-up/", views.two_factor_set_up, name="two_factor_set_up"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("activity/", views.activity_log, name="activity"),
     path("", include("commitments.urls")),
     path("risks/", include("risks.urls")),
     path("committee/", include("committee.urls")),

@@ -3,6 +3,8 @@ import sys
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import connection
 from django.db.utils import DatabaseError
 from django.http import HttpResponse, HttpResponseServerError
@@ -14,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
-from riskreg import two_factor
+from riskreg import activity, two_factor
 from riskreg.middleware import DATABASE_UNAVAILABLE, service_unavailable_response
 
 logger = logging.getLogger(__name__)
@@ -94,6 +96,46 @@ def two_factor_set_up(request):
         "qr_code": two_factor.qr_code_data_uri(device),
     }
     return render(request, "riskreg/two_factor_set_up.html", context)
+
+
+ACTIVITY_PAGE_SIZE = 50
+
+
+@require_GET
+def activity_log(request):
+    """Register admins: every recorded create, change and delete, by who, what and when.
+
+    Read only: history is written by the saves themselves (django-simple-history), and
+    nothing in the site edits it.
+    """
+    if not request.user.is_register_admin():
+        raise PermissionDenied
+    tracked = activity.tracked_models()
+    form = activity.ActivityFilterForm(request.GET or None, tracked=tracked)
+    if form.is_bound and not form.is_valid():
+        rows = []
+    else:
+        filters = form.cleaned_data if form.is_bound else {}
+        rows = activity.records(
+            tracked,
+            user=filters.get("user"),
+            kind=filters.get("kind", ""),
+            since=filters.get("since"),
+            until=filters.get("until"),
+        )
+    page = Paginator(rows, ACTIVITY_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "riskreg/activity.html",
+        {
+            "form": form,
+            "page": page,
+            "entries": activity.entries(list(page.object_list), tracked),
+            "query": query.urlencode(),
+        },
+    )
 
 
 def csrf_failure(request, reason=""):
