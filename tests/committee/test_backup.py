@@ -1,0 +1,153 @@
+"""export_register and import_register: the whole register out to one JSON file and
+back into an empty database, with the committee paper exactly as it was."""
+
+import io
+import json
+
+import pytest
+from django.apps import apps
+from django.core.management import CommandError, call_command
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from committee.management.commands.export_register import FORMAT, MODELS, VERSION, history_models
+from committee.models import Paper, PublishedPaper
+from committee.report import build_report
+from riskreg.models import User
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def counts() -> dict[str, int]:
+    return {
+        model._meta.label: model._base_manager.count()
+        for app_label in ("riskreg", "commitments", "risks", "committee", "otp_totp")
+        for model in apps.get_app_config(app_label).get_models()
+    }
+
+
+def the_paper() -> dict:
+    """The Q2 paper as published and as the register builds it now."""
+    paper = Paper.objects.get(period__financial_year=2025, period__quarter=2)
+    return {
+        "published": list(PublishedPaper.objects.filter(paper=paper).values_list("version", "content")),
+        "live": build_report(paper),
+    }
+
+
+def export(path) -> dict:
+    call_command("export_register", str(path), stderr=io.StringIO())
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def empty_the_database():
+    # As a fresh database after migrate: the role groups are there, nothing else.
+    call_command("flush", interactive=False, verbosity=0)
+
+
+def test_every_table_of_the_register_is_in_the_export():
+    exported = {apps.get_model(label) for label in MODELS} | set(history_models())
+    for app_label in ("riskreg", "commitments", "risks", "committee"):
+        for model in apps.get_app_config(app_label).get_models():
+            assert model in exported, f"{model._meta.label} is not in export_register's MODELS"
+
+
+def test_the_paper_is_identical_after_export_flush_and_import(demo, tmp_path, client):
+    committee = User.objects.get(username="committee")
+    committee.set_password(PASSWORD)
+    committee.save()
+    # A register admin's authenticator app comes back too: no re-enrolling after a restore.
+    TOTPDevice.objects.create(user=User.objects.get(username="admin"), name="phone", confirmed=True)
+    key = TOTPDevice.objects.get().key
+    before, paper_before = counts(), the_paper()
+    groups_before = sorted(User.groups.through.objects.values_list("user__username", "group__name"))
+    path = tmp_path / "register.json"
+
+    document = export(path)
+    empty_the_database()
+    assert counts()["committee.PublishedPaper"] == 0
+    call_command("import_register", str(path), stderr=io.StringIO())
+
+    assert (document["format"], document["version"]) == (FORMAT, VERSION)
+    assert document["exported_at"]
+    assert counts() == before
+    assert the_paper() == paper_before
+    assert TOTPDevice.objects.get(user__username="admin").key == key
+    assert sorted(User.groups.through.objects.values_list("user__username", "group__name")) == groups_before
+    # People sign in with the passwords they had, and see the same paper.
+    signed_in = client.post("/sign-in/", {"username": "committee", "password": PASSWORD})
+    assert signed_in.status_code == 302
+    assert client.get("/committee/2025-26/q2/").status_code == 200
+
+
+def test_the_history_comes_back_and_new_changes_follow_it(demo, tmp_path):
+    paper = Paper.objects.get(period__financial_year=2025, period__quarter=2)
+    records = list(paper.history.values_list("history_id", "history_type", "title"))
+    path = tmp_path / "register.json"
+    export(path)
+    empty_the_database()
+    call_command("import_register", str(path), stderr=io.StringIO())
+
+    paper = Paper.objects.get(period__financial_year=2025, period__quarter=2)
+    assert list(paper.history.values_list("history_id", "history_type", "title")) == records
+    # Ids go on from where they were (PostgreSQL sequences reset past the restored rows).
+    paper.title = "Changed after the restore"
+    paper.save()
+    assert paper.history.count() == len(records) + 1
+
+
+def test_a_second_export_of_a_restored_register_is_the_same(demo, tmp_path):
+    first = export(tmp_path / "first.json")
+    empty_the_database()
+    call_command("import_register", str(tmp_path / "first.json"), stderr=io.StringIO())
+
+    second = export(tmp_path / "second.json")
+
+    assert second["data"] == first["data"]
+
+
+def test_importing_into_a_register_with_data_is_refused_and_changes_nothing(demo, tmp_path):
+    path = tmp_path / "register.json"
+    export(path)
+    before = counts()
+
+    with pytest.raises(CommandError, match="already has data .*nothing was imported"):
+        call_command("import_register", str(path))
+
+    assert counts() == before
+
+
+def test_a_bad_record_imports_nothing(demo, tmp_path):
+    document = export(tmp_path / "register.json")
+    # A status update naming a commitment that is not in the file, near the end.
+    updates = [row for row in document["data"] if row["model"] == "commitments.statusupdate"]
+    updates[-1]["fields"]["commitment"] = ["Police and Crime Plan 2025-2029", 99999]
+    (tmp_path / "broken.json").write_text(json.dumps(document))
+    empty_the_database()
+    before = counts()
+
+    with pytest.raises(CommandError, match="Nothing was imported"):
+        call_command("import_register", str(tmp_path / "broken.json"))
+
+    assert counts() == before
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("not json", "not JSON"),
+        ('{"format": "something-else", "version": 1, "data": []}', "not a register export"),
+        ('{"format": "riskreg-register", "version": 2, "data": []}', "version 2 export; this register reads version 1"),
+        ('{"format": "riskreg-register", "version": 1}', "no data list"),
+        (
+            json.dumps({"format": FORMAT, "version": 1, "data": [{"model": "auth.permission", "pk": 1, "fields": {}}]}),
+            "does not restore: auth.permission",
+        ),
+    ],
+)
+def test_a_file_that_is_not_a_register_export_is_refused(db, tmp_path, content, message):
+    path = tmp_path / "file.json"
+    path.write_text(content)
+
+    with pytest.raises(CommandError, match=message):
+        call_command("import_register", str(path))
