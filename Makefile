@@ -37,3 +37,10 @@ format: install
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3
+
+## Stop and restart PostgreSQL under load: 503 during the outage, 200 after, no restart.
+## Needs root and the local PostgreSQL; stops it for everyone for OUTAGE seconds.
+.PHONY: faultcheck
+OUTAGE ?= 10
+faultcheck: install
+	$(PY) scripts/faultcheck.py --outage $(OUTAGE)
