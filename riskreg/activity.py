@@ -41,7 +41,8 @@ class Tracked:
 
     @property
     def label(self) -> str:
-        return str(self.model._meta.verbose_name).capitalize()
+        name = str(self.model._meta.verbose_name)
+        return name[:1].upper() + name[1:]
 
     @property
     def fields(self) -> list:
@@ -78,13 +79,13 @@ class ActivityFilterForm(forms.Form):
     since = forms.DateField(
         label="From",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date", "class": "govuk-input govuk-input--width-10"}),
         error_messages={"invalid": "Enter the first day as a real date"},
     )
     until = forms.DateField(
         label="To",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date", "class": "govuk-input govuk-input--width-10"}),
         error_messages={"invalid": "Enter the last day as a real date"},
     )
 
@@ -171,6 +172,12 @@ class _Names:
     def name(self, model, value) -> str:
         obj = self.get(model, value)
         return str(obj) if obj is not None else f"{model._meta.verbose_name} #{value} (deleted)"
+
+
+def _label(f) -> str:
+    """'RAG status', 'SMT lead': the first letter up, the rest as written."""
+    name = str(f.verbose_name)
+    return name[:1].upper() + name[1:]
 
 
 def _shown(record, f, names: _Names) -> str:
@@ -264,7 +271,7 @@ def entries(rows, tracked: list[Tracked]) -> list[Entry]:
                 after = _shown(record, f, names)
                 before_value = _shown(previous, f, names) if previous is not None else NONE
                 if before_value != after:
-                    changes.append(Change(str(f.verbose_name).capitalize(), before_value, after))
+                    changes.append(Change(_label(f), before_value, after))
             for m2m in t.m2m_fields:
                 linked = links[kind][m2m.name]
 
@@ -276,7 +283,7 @@ def entries(rows, tracked: list[Tracked]) -> list[Entry]:
 
                 before_value, after = shown_links(previous), shown_links(record)
                 if before_value != after:
-                    changes.append(Change(str(m2m.verbose_name).capitalize(), before_value, after))
+                    changes.append(Change(_label(m2m), before_value, after))
         who = names.name(User, record.history_user_id) if record.history_user_id else "System"
         result.append(
             Entry(
