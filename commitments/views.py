@@ -3,6 +3,7 @@ import base64
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -52,7 +53,10 @@ def _register(request):
     if form.is_bound:
         commitments = form.filter(commitments, period)
     shown = [p for p in (previous, period) if p]
-    return form, commitments.with_people().with_updates_in(shown).distinct().order_by("ref"), period, previous
+    # No distinct(): every filter is a subquery or a join that matches a commitment at
+    # most once (a policy area is linked once), so rows never repeat. DISTINCT over every
+    # column made PostgreSQL sort the whole plan just to count it for the pages.
+    return form, commitments.with_people().with_updates_in(shown).order_by("ref"), period, previous
 
 
 @require_GET
@@ -173,12 +177,15 @@ def mine(request):
     plan = _current_plan()
     all_periods = {p.key: p for p in ReportingPeriod.objects.all()}
     previous_periods = [all_periods[p.previous_key] for p in open_periods if p.previous_key in all_periods]
+    # The review table names each update's author: load them with the updates, or each
+    # submitted update costs a query (Commitment.update_in reads `updates_shown`).
+    updates = StatusUpdate.objects.filter(period__in=open_periods + previous_periods).select_related("period", "author")
     led = (
         Commitment.objects.in_plan(plan)
         .active()
         .led_by(user)
         .with_people()
-        .with_updates_in(open_periods + previous_periods, approved_only=False)
+        .prefetch_related(Prefetch("status_updates", queryset=updates, to_attr="updates_shown"))
         .order_by("ref")
     )
     to_write, to_review, smt_rows = [], [], []
