@@ -1,6 +1,7 @@
 from dataclasses import dataclass
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
@@ -117,25 +118,38 @@ DOWNLOADS = {
 }
 
 
+def _render(filename: str, shown: Shown) -> bytes:
+    content = shown.content
+    match filename:
+        case "report.pdf":
+            return rendering.pdf(content, status_line=shown.status_line)
+        case "report.docx":
+            return rendering.docx(content, status_line=shown.status_line)
+        case "report.xlsx":
+            return rendering.xlsx(content)
+        case "red-list.csv":
+            return rendering.list_csv(content, "red_list")
+        case "improving-list.csv":
+            return rendering.list_csv(content, "improving")
+        case _:
+            return rendering.risk_movements_csv(content)
+
+
 @require_GET
 def paper_download(request, fy, q, filename):
     if filename not in DOWNLOADS:
         raise Http404("No such download.")
     shown = _shown(request, fy, q)
     content = shown.content
-    match filename:
-        case "report.pdf":
-            body = rendering.pdf(content, status_line=shown.status_line)
-        case "report.docx":
-            body = rendering.docx(content, status_line=shown.status_line)
-        case "report.xlsx":
-            body = rendering.xlsx(content)
-        case "red-list.csv":
-            body = rendering.list_csv(content, "red_list")
-        case "improving-list.csv":
-            body = rendering.list_csv(content, "improving")
-        case _:
-            body = rendering.risk_movements_csv(content)
+    if shown.is_live:
+        body = _render(filename, shown)
+    else:
+        # A published version never changes, so neither do its files: render each once
+        # per process and serve it from the cache after (at 100 times the West Midlands
+        # data its PDF takes about a minute to render). The publication time in the key
+        # keeps a reused primary key (tests, a restored database) from serving old bytes.
+        key = f"committee-download:{shown.version.pk}:{shown.version.published_at.timestamp()}:{filename}"
+        body = cache.get_or_set(key, lambda: _render(filename, shown), timeout=None)
     what, content_type = DOWNLOADS[filename]
     if shown.is_live:
         what += "-live"
