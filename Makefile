@@ -44,3 +44,18 @@ clean:
 OUTAGE ?= 10
 faultcheck: install
 	$(PY) scripts/faultcheck.py --outage $(OUTAGE)
+
+## Benchmarks (not CI): synthetic data at 1x, 10x and 100x the West Midlands register on
+## local PostgreSQL (127.0.0.1:5432, user postgres); writes benchmarks/results.json.
+.PHONY: loadtest
+BENCH_SCALES ?= 1 10 100
+$(VENV)/.bench-installed: requirements-bench.txt $(VENV)/.installed
+	$(PY) -m pip install --quiet -r requirements-bench.txt
+	@touch $@
+
+bench: install $(VENV)/.bench-installed
+	$(PY) -m benchmarks.run $(BENCH_SCALES)
+
+## gunicorn (2 workers) under locust for 60 s per phase; writes benchmarks/loadtest-results.json.
+loadtest: install $(VENV)/.bench-installed
+	$(PY) -m benchmarks.loadtest

@@ -1,0 +1,204 @@
+"""`make bench`: build synthetic data at each scale, time every page, check the targets.
+
+    python -m benchmarks.run            # scales 1, 10 and 100
+    python -m benchmarks.run 1 10       # other scales
+
+For each scale it creates a fresh PostgreSQL database (riskreg_bench_<scale> on
+127.0.0.1:5432, user postgres, trust auth), migrates it, fills it with
+`manage.py make_synthetic --scale N`, analyses it, and runs benchmarks.measure
+against it in a process of its own. Then it prints one table, checks the targets
+and writes benchmarks/results.json. Set BENCH_KEEP_DATABASES=1 to keep the databases.
+"""
+
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+RESULTS = Path(__file__).resolve().parent / "results.json"
+PG = ["-h", "127.0.0.1", "-p", "5432", "-U", "postgres"]
+DEFAULT_SCALES = ["1", "10", "100"]
+
+# The environment of every process the bench starts: production-like settings
+# (debug off, manifest-free static files), plain HTTP, and the bench URLconf.
+BENCH_ENV = {
+    "DJANGO_SETTINGS_MODULE": "benchmarks.settings",
+    "DJANGO_DEBUG": "false",
+    "DJANGO_SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789",
+    "DJANGO_SECURE": "false",
+    "DJANGO_PLAIN_STATIC": "true",
+    "DJANGO_ADMIN_2FA": "false",
+    "DJANGO_ALLOWED_HOSTS": "testserver,127.0.0.1,localhost",
+    "DJANGO_LOG_LEVEL": "WARNING",
+}
+
+
+def database_name(scale: str) -> str:
+    return "riskreg_bench_" + scale.replace(".", "_")
+
+
+def env_for(database: str) -> dict:
+    return {**os.environ, **BENCH_ENV, "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{database}"}
+
+
+def run(command: list[str], env=None, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run(command, cwd=BASE_DIR, env=env, check=True, **kwargs)
+
+
+def psql(database: str, sql: str) -> str:
+    return run(["psql", *PG, "-qtA", "-d", database, "-c", sql], capture_output=True, text=True).stdout.strip()
+
+
+def fresh_database(database: str) -> None:
+    run(["dropdb", *PG, "--if-exists", database], capture_output=True)
+    run(["createdb", *PG, database])
+
+
+def machine() -> dict:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if "model name" in line
+        ),
+        platform.processor(),
+    )
+    mem_kb = next(
+        int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")
+    )
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": cpu,
+        "memory_gib": round(mem_kb / 1024 / 1024, 1),
+        "python": platform.python_version(),
+        "postgresql": psql("postgres", "show server_version"),
+        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+    }
+
+
+def bench_scale(scale: str) -> dict:
+    database = database_name(scale)
+    env = env_for(database)
+    print(f"\n== scale {scale}: database {database}", flush=True)
+    fresh_database(database)
+    run([sys.executable, "manage.py", "migrate", "--no-input", "-v0"], env=env)
+    started = time.perf_counter()
+    run([sys.executable, "manage.py", "make_synthetic", "--scale", scale], env=env)
+    build_seconds = round(time.perf_counter() - started, 1)
+    # Fresh statistics, as autovacuum would gather on a live database.
+    psql(database, "VACUUM ANALYZE")
+    print(f"   built in {build_seconds} s; timing pages (median, p95 ms, queries):", flush=True)
+    load_before = os.getloadavg()[0]
+    measured = run([sys.executable, "-m", "benchmarks.measure"], env=env, stdout=subprocess.PIPE, text=True).stdout
+    result = json.loads(measured)
+    result.update(
+        build_seconds=build_seconds,
+        load_average=[round(load_before, 2), round(os.getloadavg()[0], 2)],
+    )
+    if os.environ.get("BENCH_KEEP_DATABASES") != "1":
+        run(["dropdb", *PG, "--if-exists", database], capture_output=True)
+    return result
+
+
+def page_table(results: dict) -> list[str]:
+    scales = list(results)
+    head = "| page | " + " | ".join(f"{s}x median / p95 ms | {s}x queries" for s in scales) + " |"
+    lines = [head, "|---|" + "---:|---:|" * len(scales)]
+    names = [page["page"] for page in results[scales[0]]["pages"]]
+    for name in names:
+        cells = []
+        for scale in scales:
+            page = next(p for p in results[scale]["pages"] if p["page"] == name)
+            cells += [f"{page['median_ms']:.1f} / {page['p95_ms']:.1f}", str(page["queries"])]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def check_targets(results: dict) -> list[dict]:
+    """Each target, page by page: met or missed, with the figures that decide it."""
+    scales = list(results)
+    smallest, largest = scales[0], scales[-1]
+    by_page = {scale: {page["page"]: page for page in results[scale]["pages"]} for scale in scales}
+    checks = []
+    for name, first in by_page[smallest].items():
+        counts = [by_page[s][name]["queries"] for s in scales]
+        checks.append(
+            {
+                "target": "same query count at every scale",
+                "page": name,
+                "met": len(set(counts)) == 1,
+                "figures": " / ".join(f"{s}x: {c}" for s, c in zip(scales, counts, strict=True)),
+            }
+        )
+        if first["kind"] in ("html", "list") and largest != smallest:
+            small, large = first["median_ms"], by_page[largest][name]["median_ms"]
+            checks.append(
+                {
+                    "target": f"{largest}x at most 2x the time at {smallest}x",
+                    "page": name,
+                    "met": large <= 2 * small,
+                    "figures": f"{small:.1f} -> {large:.1f} ms ({large / small:.2f}x)",
+                }
+            )
+        if first["kind"] == "list":
+            for scale in scales:
+                page, admin = (
+                    by_page[scale][name]["median_ms"],
+                    by_page[scale]["admin changelist, 100 rows"]["median_ms"],
+                )
+                checks.append(
+                    {
+                        "target": f"no slower than the admin changelist at {scale}x",
+                        "page": name,
+                        "met": page <= admin,
+                        "figures": f"{page:.1f} vs {admin:.1f} ms",
+                    }
+                )
+    return checks
+
+
+def main(argv: list[str]) -> None:
+    scales = argv or DEFAULT_SCALES
+    started = time.perf_counter()
+    info = machine()
+    results = {scale: bench_scale(scale) for scale in scales}
+    info["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
+    checks = check_targets(results)
+    print("\n" + "\n".join(page_table(results)))
+    print(
+        f"\nMachine: {info['nproc']} CPUs, {info['cpu']}, {info['memory_gib']} GiB; Python {info['python']}, "
+        f"PostgreSQL {info['postgresql']}; load average {info['load_average_at_start']} -> "
+        f"{info['load_average_at_end']}"
+    )
+    print("\nTargets:")
+    for check in checks:
+        print(f"  {'met   ' if check['met'] else 'MISSED'} {check['target']}: {check['page']} ({check['figures']})")
+    missed = sum(not c["met"] for c in checks)
+    print(f"\n{len(checks) - missed} of {len(checks)} checks met; bench took {time.perf_counter() - started:.0f} s.")
+    RESULTS.write_text(
+        json.dumps(
+            {
+                "machine": info,
+                "method": {
+                    "client": "django.test.Client in-process, signed in; time of the client call",
+                    "warm_up_requests": 3,
+                    "timed_requests": results[scales[0]]["pages"][0]["requests"],
+                    "p95": "nearest rank",
+                    "settings": BENCH_ENV,
+                },
+                "scales": results,
+                "targets": checks,
+            },
+            indent=1,
+        )
+        + "\n"
+    )
+    print(f"Wrote {RESULTS.relative_to(BASE_DIR)}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

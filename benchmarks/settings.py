@@ -1,0 +1,8 @@
+"""The site's settings with the benchmark URLconf: the product's URLs plus a minimal view.
+
+Used only by `make bench` and `make loadtest` (DJANGO_SETTINGS_MODULE=benchmarks.settings).
+"""
+
+from riskreg.settings import *  # noqa: F403
+
+ROOT_URLCONF = "benchmarks.urls"
