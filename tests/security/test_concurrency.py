@@ -234,3 +234,25 @@ def test_an_officer_submitting_while_an_admin_saves_gets_no_silent_overwrite(peo
         assert results.count(WON) == 1, results
         update.refresh_from_db()
         assert update.version == 2
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="risks/services.py assessment_record: full_clean() finds the other person's new row and raises "
+    "ValidationError ('already exists'), not StaleAssessment",
+)
+def test_an_assessment_recorded_by_someone_else_just_before_our_check_is_a_conflict(people, risk, periods, monkeypatch):
+    """The race above, made certain: the other person's first assessment commits after
+    our read found none and before our save."""
+    q3 = periods[3]
+    original = Assessment.full_clean
+
+    def someone_else_commits_first(self, *args, **kwargs):
+        monkeypatch.setattr(Assessment, "full_clean", original)
+        assert race(_assess(risk, q3, people["admin"], 0, 4)) == [WON]
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Assessment, "full_clean", someone_else_commits_first)
+
+    with pytest.raises(StaleAssessment):
+        _assess(risk, q3, people["smt"], 0, 2)()
