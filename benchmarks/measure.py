@@ -19,7 +19,9 @@ import django
 
 WARM_UP = 3
 REPEATS = int(os.environ.get("BENCH_REPEATS", "20"))
-# A comma-separated list of words: measure only the pages whose names contain one.
+# Comma-separated filters: only pages of these kinds (html, list, download, baseline),
+# only pages whose names contain one of these words.
+KINDS = [kind.strip() for kind in os.environ.get("BENCH_KINDS", "").split(",") if kind.strip()]
 ONLY = [word.strip() for word in os.environ.get("BENCH_ONLY", "").split(",") if word.strip()]
 
 
@@ -40,7 +42,8 @@ def pages(plan, period):
         ("minimal view (floor)", "baseline", "officer", "/bench-ok/"),
         ("admin changelist, 100 rows", "baseline", "admin", "/admin/commitments/commitment/"),
         ("register", "list", "officer", "/commitments/"),
-        ("register, filtered: red in quarter", "list", "officer", f"/commitments/?period={period.slug}&rag=red"),
+        # Green: a full page of 100 rows at every scale, so only the filtering differs.
+        ("register, filtered: green in quarter", "list", "officer", f"/commitments/?period={period.slug}&rag=green"),
         ("register, filtered: text search", "list", "officer", f"/commitments/?q={word}"),
         ("commitment", "html", "officer", f"/commitments/{ref}/"),
         ("my commitments (officer)", "list", "officer", "/commitments/mine/"),
@@ -104,6 +107,7 @@ def measure(client, url: str) -> dict:
         "queries": query_count,
         "bytes": len(response.content),
         "requests": REPEATS,
+        "samples_ms": [round(sample, 2) for sample in samples],
     }
 
 
@@ -134,7 +138,7 @@ def main():
     by_user = clients()
     results = []
     for name, kind, user, url in pages(plan, period):
-        if ONLY and not any(word in name for word in ONLY):
+        if (KINDS and kind not in KINDS) or (ONLY and not any(word in name for word in ONLY)):
             continue
         started = time.perf_counter()
         figures = measure(by_user[user], url)
