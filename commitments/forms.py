@@ -7,6 +7,7 @@ from django.db.models import Q
 
 from commitments.models import NOT_ASSESSED, PolicyArea, Rag, StatusUpdate
 from commitments.services import require_narrative
+from riskreg.forms import TabularUploadForm
 from riskreg.numbers import whole_number
 
 RAG_FILTER_CHOICES = [("", "Any"), *Rag.choices, ("none", NOT_ASSESSED)]
@@ -158,15 +159,5 @@ class RegisterFilterForm(forms.Form):
         return commitments
 
 
-class ImportForm(forms.Form):
-    file = forms.FileField(
-        label="Upload a CSV or Excel file",
-        help_text="Columns: Ref, Policy Area, Individual Commitment, SMT Lead, Officer Lead, WMP Lead, Timescale.",
-        error_messages={"required": "Select a CSV or Excel file to import"},
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(Field("file"), Button("submit", "Preview the import"))
+class ImportForm(TabularUploadForm):
+    help_text = "Columns: Ref, Policy Area, Individual Commitment, SMT Lead, Officer Lead, WMP Lead, Timescale."

@@ -1,7 +1,9 @@
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Layout, Size, Submit
+from crispy_forms_gds.layout import Button, Field, Layout, Size, Submit
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+
+from riskreg.tabular import max_upload_bytes, too_large_message
 
 
 class SignInForm(AuthenticationForm):
@@ -23,3 +25,28 @@ class SignInForm(AuthenticationForm):
             Field.text("password", field_width=20),
             Submit("submit", "Sign in"),
         )
+
+
+class TabularUploadForm(forms.Form):
+    """A CSV or Excel file for an import's preview. Subclasses say what goes in it."""
+
+    help_text = ""
+
+    file = forms.FileField(
+        label="Upload a CSV or Excel file",
+        error_messages={"required": "Select a CSV or Excel file to import", "empty": "The selected file is empty"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = self.help_text
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(Field("file"), Button("submit", "Preview the import"))
+
+    def clean_file(self):
+        # Checked before the view reads the file into memory.
+        upload = self.cleaned_data["file"]
+        if upload.size > max_upload_bytes():
+            raise forms.ValidationError(too_large_message())
+        return upload

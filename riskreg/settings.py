@@ -226,10 +226,12 @@ LOGGING = {
         "json": {"()": "riskreg.logging.JsonFormatter"},
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
+    "filters": {"database_outage": {"()": "riskreg.logging.DatabaseOutageFilter"}},
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stdout",
+            "filters": ["database_outage"],
             "formatter": os.environ.get("DJANGO_LOG_FORMAT", "plain" if DEBUG else "json"),
         }
     },

@@ -39,11 +39,17 @@ def max_upload_bytes() -> int:
     return getattr(settings, "RISKREG_MAX_UPLOAD_BYTES", MAX_UPLOAD_BYTES_DEFAULT)
 
 
+def too_large_message() -> str:
+    limit = max_upload_bytes()
+    size = f"{limit / (1024 * 1024):g} MB" if limit >= 1024 * 1024 else f"{limit / 1024:g} KB"
+    return f"The file is larger than {size}. Split it or remove rows."
+
+
 def read_table(filename: str, content: bytes) -> tuple[list[str], list[TabularRow]]:
     """The header and the non-empty rows of a .csv or .xlsx file."""
     limit = max_upload_bytes()
     if len(content) > limit:
-        raise TabularFileError(f"The file is larger than {limit // (1024 * 1024) or 1} MB. Split it or remove rows.")
+        raise TabularFileError(too_large_message())
     if not content:
         raise TabularFileError("The file is empty.")
     name = filename.lower()

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from commitments.models import Commitment, Plan, PolicyArea, Rag
+from riskreg.forms import TabularUploadForm
 from riskreg.numbers import whole_number
 from risks.models import Action, Level, Risk, ScoringMatrix, owner_candidates
 
@@ -24,7 +25,7 @@ class GovDateField(DateInputField):
     def compress(self, data_list):
         try:
             return super().compress(data_list)
-        except ValidationError:
+        except (ValidationError, OverflowError):  # date() overflows on a 20-digit year
             raise ValidationError(f"The {self.what} must be a real date") from None
 
     def clean(self, value):
@@ -431,13 +432,5 @@ class ActionForm(forms.ModelForm):
 # Import
 
 
-class ImportForm(forms.Form):
-    file = forms.FileField(
-        label="Upload a CSV or Excel file",
-        help_text="One row per risk and quarter. See the columns above.",
-        error_messages={"required": "Select a CSV or Excel file to import", "empty": "The selected file is empty"},
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = _helper(Field("file"), submit="Preview the import")
+class ImportForm(TabularUploadForm):
+    help_text = "One row per risk and quarter. See the columns above."

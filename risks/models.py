@@ -80,6 +80,7 @@ class ScoringMatrix(models.Model):
     )
 
     objects = ScoringMatrixQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -194,6 +195,7 @@ class Level(models.Model):
     descriptor = models.TextField(blank=True, help_text="What this level means, to guide whoever scores.")
 
     objects = LevelQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["matrix", "axis", "value"]
@@ -245,6 +247,7 @@ class Band(models.Model):
     description = models.TextField(blank=True)
 
     objects = BandQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["matrix", "min_score"]
@@ -599,6 +602,8 @@ class StatusChange(models.Model):
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["risk", "period", "date", "pk"]

@@ -455,11 +455,12 @@ def status_change(request, ref):
     if not permissions.can_edit(request.user, risk):
         raise PermissionDenied
     periods = _started_periods()
+    default = next((p for p in periods if p.slug == _latest_open_slug(periods)), None)
+    # A change's date must fall in its quarter: start from today, or the quarter's nearest day.
+    today = timezone.localdate()
+    date = min(max(today, default.start_date), default.end_date) if default else today
     form = StatusChangeForm(
-        _posted(request),
-        risk=risk,
-        periods=periods,
-        initial={"period": _latest_open_slug(periods), "date": timezone.localdate()},
+        _posted(request), risk=risk, periods=periods, initial={"period": default.slug if default else "", "date": date}
     )
     if request.method == "POST" and form.is_valid():
         try:

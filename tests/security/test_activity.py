@@ -39,6 +39,10 @@ AUDITED = [
     "risks.Risk",
     "risks.Assessment",
     "risks.Action",
+    "risks.StatusChange",
+    "risks.ScoringMatrix",
+    "risks.Level",
+    "risks.Band",
     "committee.Paper",
     "committee.PublishedPaper",
 ]

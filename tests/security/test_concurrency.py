@@ -168,11 +168,6 @@ def _assess(risk, period, user, version, likelihood):
     )
 
 
-@pytest.mark.xfail(
-    reason="risks/services.py assessment_record runs full_clean() before saving: a loser who reads after the "
-    "winner commits gets a ValidationError ('already exists') instead of StaleAssessment; "
-    "full_clean(exclude=['risk', 'period']) would leave the unique check to the database, which is handled",
-)
 def test_two_people_recording_the_quarters_first_assessment_one_wins_one_is_told(people, risk, periods):
     q3 = periods[3]
     assessors = [people["smt"], people["admin"]]
@@ -236,11 +231,6 @@ def test_an_officer_submitting_while_an_admin_saves_gets_no_silent_overwrite(peo
         assert update.version == 2
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="risks/services.py assessment_record: full_clean() finds the other person's new row and raises "
-    "ValidationError ('already exists'), not StaleAssessment",
-)
 def test_an_assessment_recorded_by_someone_else_just_before_our_check_is_a_conflict(people, risk, periods, monkeypatch):
     """The race above, made certain: the other person's first assessment commits after
     our read found none and before our save."""

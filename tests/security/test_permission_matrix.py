@@ -285,24 +285,8 @@ def test_only_register_admins_get_into_the_django_admin(world, role):
         assert response["Location"] == "/admin/login/?next=/admin/"
 
 
-# risks/urls.py takes <str:ref>, and risks/views.py _risk_or_404 looks it up as it is:
-# PostgreSQL refuses a NUL in a query (ValueError), so these answer 500 there.
-NUL_500_ON_POSTGRESQL = {
-    "risks:detail",
-    "risks:edit",
-    "risks:status",
-    "risks:assess",
-    "risks:action_create",
-    "risks:action_edit",
-}
-
-
 @pytest.mark.parametrize("name", sorted({name for name, route in site_patterns() if "<str:" in route}))
 def test_a_nul_character_in_any_address_is_refused_not_a_500(request, world, name):
-    from django.db import connection
-
-    if name in NUL_500_ON_POSTGRESQL and connection.vendor == "postgresql":
-        request.applymarker(pytest.mark.xfail(strict=True, reason="risks: a NUL in <str:ref> reaches PostgreSQL"))
     client = Client()
     client.force_login(world["people"]["admin"])
     kwargs = {key: (world["action"].pk if value == "action" else value) for key, value in KWARGS[name].items()}
