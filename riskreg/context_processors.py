@@ -2,19 +2,21 @@ from django.conf import settings
 from django.urls import reverse
 
 
-def _items_for(user) -> list[tuple[str, str]]:
-    items = [("Home", reverse("home"))]
-    items.append(("Commitments", reverse("commitments:register")))
-    if user.is_staff_member():
-        items.append(("My commitments", reverse("commitments:mine")))
-    if user.is_register_admin():
-        items.append(("Periods", reverse("commitments:periods")))
-    items += [("Risks", reverse("risks:register")), ("Risk heat map", reverse("risks:heatmap"))]
-    items.append(("Committee papers", reverse("committee:papers")))
-    if user.is_register_admin():
-        items.append(("Users", reverse("admin:riskreg_user_changelist")))
-        items.append(("Activity", reverse("activity")))
-    return items
+def _items_for(user) -> list[tuple[str, str, str]]:
+    """(text, address, what it is for) of each part of the register this person may use."""
+    admin, staff = user.is_register_admin(), user.is_staff_member()
+    items = [
+        ("Home", "home", "", True),
+        ("Commitments", "commitments:register", "Every commitment of the plan with its quarterly RAG status.", True),
+        ("My commitments", "commitments:mine", "The updates you write, and those waiting for your review.", staff),
+        ("Periods", "commitments:periods", "Open and close the quarters for updates.", admin),
+        ("Risks", "risks:register", "The corporate risk register, with scores and direction of travel.", True),
+        ("Risk heat map", "risks:heatmap", "Likelihood against impact, and which risks moved.", True),
+        ("Committee papers", "committee:papers", "The quarterly Risk Management Update and its downloads.", True),
+        ("Users", "admin:riskreg_user_changelist", "People, their roles and their accounts.", admin),
+        ("Activity", "activity", "Who changed what, and when.", admin),
+    ]
+    return [(text, reverse(name), description) for text, name, description, allowed in items if allowed]
 
 
 def navigation(request):
@@ -25,7 +27,10 @@ def navigation(request):
         return context
     items = _items_for(user)
     # The current item is the one whose address is the longest prefix of this page's.
-    matches = [href for _, href in items if request.path == href or (href != "/" and request.path.startswith(href))]
+    matches = [href for _, href, _ in items if request.path == href or (href != "/" and request.path.startswith(href))]
     current = max(matches, key=len, default=None)
-    context["navigation"] = [{"text": text, "href": href, "current": href == current} for text, href in items]
+    context["navigation"] = [
+        {"text": text, "href": href, "description": description, "current": href == current}
+        for text, href, description in items
+    ]
     return context
