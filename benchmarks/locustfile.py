@@ -22,8 +22,10 @@ CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 VERSION = re.compile(r'name="version" value="(\d+)"')
 NARRATIVE = re.compile(r"<textarea[^>]*>\s*([^<]*)</textarea>", re.S)
 
-# Each locust user signs in as a different synthetic account of its role.
+# Each locust user signs in as a different synthetic account of its role; make_synthetic
+# makes only two admins, so admin users take turns with those.
 _numbers = {role: itertools.count(1) for role in ("officer", "smt", "committee", "admin")}
+_ACCOUNTS = {"admin": 2}
 
 
 class SignedIn(FastHttpUser):
@@ -32,7 +34,10 @@ class SignedIn(FastHttpUser):
     role = "committee"
 
     def on_start(self):
-        self.username = f"synthetic-{self.role}-{next(_numbers[self.role]):04d}"
+        number = next(_numbers[self.role])
+        if self.role in _ACCOUNTS:
+            number = (number - 1) % _ACCOUNTS[self.role] + 1
+        self.username = f"synthetic-{self.role}-{number:04d}"
         page = self.client.get("/sign-in/", name="sign in (form)")
         token = CSRF.search(page.text).group(1)
         with self.client.post(
@@ -162,6 +167,16 @@ class RegisterOnly(SignedIn):
     @task
     def register(self):
         self.client.get("/commitments/", name="register")
+
+
+class AdminChangelistOnly(SignedIn):
+    """Only the Django admin's changelist of the same 100 rows: Django's own yardstick."""
+
+    role = "admin"
+
+    @task
+    def changelist(self):
+        self.client.get("/admin/commitments/commitment/", name="admin changelist")
 
 
 class MinimalOnly(SignedIn):
