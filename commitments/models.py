@@ -254,7 +254,8 @@ class CommitmentQuerySet(models.QuerySet):
 
         def approved_rag(period):
             updates = StatusUpdate.objects.approved().filter(period=period, commitment=models.OuterRef("pk"))
-            return Coalesce(models.Subquery(updates.values("rag")[:1]), models.Value(""))
+            # order_by(): the default ordering would join period and commitment into every row's subquery.
+            return Coalesce(models.Subquery(updates.order_by().values("rag")[:1]), models.Value(""))
 
         pairs = (
             self.annotate(rag_before=approved_rag(previous), rag_after=approved_rag(current))

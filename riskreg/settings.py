@@ -111,6 +111,10 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # The register's queries are short; PostgreSQL's JIT compiling them cost more than it
+    # saved (377 ms of a 926 ms query on the 100x committee paper, benchmarks/).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
