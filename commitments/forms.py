@@ -1,7 +1,6 @@
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fieldset, Layout, Size
 from django import forms
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
@@ -93,6 +92,15 @@ class ReviewForm(forms.Form):
         return cleaned
 
 
+def _person_matches(relation: str, text: str) -> Q:
+    """Their username, or every word of the text in their first or last name."""
+    match = Q(**{f"{relation}__username__iexact": text.strip()})
+    words = Q()
+    for word in text.split():
+        words &= Q(**{f"{relation}__first_name__icontains": word}) | Q(**{f"{relation}__last_name__icontains": word})
+    return match | words
+
+
 class RegisterFilterForm(forms.Form):
     """The register's filters. Every field is optional; bad values are reported, not ignored."""
 
@@ -107,15 +115,14 @@ class RegisterFilterForm(forms.Form):
         choices=[("", "Any"), *StatusUpdate.State.choices, ("none", "No update yet")],
         required=False,
     )
-    smt_lead = forms.ModelChoiceField(label="SMT lead", queryset=None, required=False, empty_label="Anyone")
-    officer_lead = forms.ModelChoiceField(label="Officer lead", queryset=None, required=False, empty_label="Anyone")
+    # Text, not a list of every lead: at a hundred times the plan that list ran to
+    # thousands of names and was most of the page's time (benchmarks/).
+    smt_lead = forms.CharField(label="SMT lead", required=False, max_length=150, help_text="Name or username")
+    officer_lead = forms.CharField(label="Officer lead", required=False, max_length=150, help_text="Name or username")
 
     def __init__(self, *args, periods, show_state: bool, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["period"].choices = [(p.slug, p.label) for p in reversed(periods)]
-        users = get_user_model().objects.all()
-        self.fields["smt_lead"].queryset = users.filter(smt_commitments__isnull=False).distinct()
-        self.fields["officer_lead"].queryset = users.filter(officer_commitments__isnull=False).distinct()
         if not show_state:
             del self.fields["state"]
         self.helper = FormHelper()
@@ -129,8 +136,8 @@ class RegisterFilterForm(forms.Form):
                 Field.select("period"),
                 Field.select("rag"),
                 *([Field.select("state")] if show_state else []),
-                Field.select("smt_lead"),
-                Field.select("officer_lead"),
+                Field.text("smt_lead"),
+                Field.text("officer_lead"),
                 legend="Filter the register",
                 legend_size=Size.MEDIUM,
             ),
@@ -148,10 +155,9 @@ class RegisterFilterForm(forms.Form):
             commitments = commitments.filter(match)
         if data.get("policy_area"):
             commitments = commitments.filter(areas__policy_area=data["policy_area"])
-        if data.get("smt_lead"):
-            commitments = commitments.filter(smt_lead=data["smt_lead"])
-        if data.get("officer_lead"):
-            commitments = commitments.filter(officer_lead=data["officer_lead"])
+        for lead in ("smt_lead", "officer_lead"):
+            if data.get(lead):
+                commitments = commitments.filter(_person_matches(lead, data[lead]))
         if data.get("rag") and period:
             commitments = commitments.with_approved_rag_in(period, None if data["rag"] == "none" else data["rag"])
         if data.get("state") and period:

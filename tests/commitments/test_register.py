@@ -58,7 +58,8 @@ def test_register_shows_the_latest_reported_quarter_and_the_one_before(client_as
         ("?q=sustained", ["60"]),
         ("?q=52", ["52"]),
         ("?policy_area={vawg}", ["36"]),
-        ("?smt_lead={smt}", ["36", "52", "60"]),
+        ("?smt_lead=smt", ["36", "52", "60"]),
+        ("?smt_lead={smt_name}", ["36", "52", "60"]),
         ("?period=2025-26-q3&state=none", ["36", "52", "60", "99"]),
     ],
 )
@@ -66,7 +67,8 @@ def test_filters_and_downloads_give_the_same_rows(client_as_admin, register, que
     from commitments.models import PolicyArea
     from riskreg.models import User
 
-    query = query.format(vawg=PolicyArea.objects.get(name="VAWG").pk, smt=User.objects.get(username="smt").pk)
+    smt_name = User.objects.get(username="smt").get_full_name().lower()
+    query = query.format(vawg=PolicyArea.objects.get(name="VAWG").pk, smt_name=smt_name)
 
     (table,) = tables(client_as_admin.get(REGISTER + query).content)
     on_screen = [row[0].split(":")[0] for row in table[1:]]
@@ -80,6 +82,12 @@ def test_filters_and_downloads_give_the_same_rows(client_as_admin, register, que
     in_workbook = [str(row[0]) for row in workbook.active.iter_rows(min_row=2, values_only=True)]
 
     assert on_screen == downloaded == in_workbook == refs
+
+
+def test_a_lead_who_leads_nothing_matches_no_rows(client_as_admin, register):
+    response = client_as_admin.get(REGISTER + "?officer_lead=nobody+at+all")
+
+    assert b"No commitments match these filters." in response.content
 
 
 def test_download_has_the_import_columns_and_the_quarters_shown(client_as_admin, register):
