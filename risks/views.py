@@ -3,6 +3,7 @@ import re
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Prefetch, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -85,7 +86,7 @@ class RegisterRow:
 
 
 def _register(request):
-    """(form, rows, period, previous, matrix) for the page and its downloads."""
+    """(form, risks, period, previous, matrix) for the page and its downloads."""
     matrix = _matrix()
     periods = [p for p in _periods() if p.assessed or p.status != ReportingPeriod.Status.UPCOMING]
     default = _default_period(periods)
@@ -96,14 +97,16 @@ def _register(request):
     risks = Risk.objects.select_related("owner").order_by("ref")
     if form.is_bound:
         if not form.is_valid():
-            return form, [], period, _previous(periods, period), matrix
+            return form, Risk.objects.none(), period, _previous(periods, period), matrix
         period = next((p for p in periods if p.slug == form.cleaned_data.get("period")), None) or default
     previous = _previous(periods, period)
     risks = risks.with_scores(period, previous.key if previous else (period.previous_key if period else None))
     if form.is_bound:
         risks = form.filter(risks)
-    return form, [RegisterRow(risk, matrix) for risk in risks], period, previous, matrix
+    return form, risks, period, previous, matrix
 
+
+REGISTER_PAGE_SIZE = 100
 
 EXPORT_HEADER = [
     "Ref",
@@ -143,7 +146,7 @@ def _export_rows(rows: list[RegisterRow], period, previous):
 @require_GET
 def register(request):
     _require_reader(request)
-    form, rows, period, previous, matrix = _register(request)
+    form, risks, period, previous, matrix = _register(request)
     download = request.GET.get("download")
     if download:
         if download not in ("csv", "xlsx"):
@@ -152,16 +155,21 @@ def register(request):
             messages.error(request, "The filters are not valid: correct them, then download again.")
             return redirect(f"{reverse('risks:register')}?{_without(request.GET, 'download')}")
         filename = f"risk-register-{period.slug if period else 'unscored'}.{download}"
-        data = _export_rows(rows, period, previous)
+        data = _export_rows([RegisterRow(risk, matrix) for risk in risks], period, previous)
         if download == "csv":
             return csv_response(filename, EXPORT_HEADER, data)
         return xlsx_response(filename, [("Risk register", EXPORT_HEADER, data)])
     query = _without(request.GET, "download")
+    # A page at a time, counted in SQL: the whole register at a hundred times the
+    # data was 4,000 rows and 3.6 MB (benchmarks/); the downloads still carry every row.
+    page = Paginator(risks, REGISTER_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [RegisterRow(risk, matrix) for risk in page.object_list]
     return render(
         request,
         "risks/register.html",
         {
             "form": form,
+            "page": page,
             "rows": rows,
             "period": period,
             "previous": previous,

@@ -162,10 +162,24 @@ def _populate(count: int, owner) -> list[ReportingPeriod]:
 def test_the_register_runs_a_fixed_number_of_queries(client_as_committee, smt_lead, count, django_assert_num_queries):
     _populate(count, smt_lead)
 
-    with django_assert_num_queries(12):
+    # 13: the page's risks and the count for the pagination.
+    with django_assert_num_queries(13):
         response = client_as_committee.get(REGISTER, {"status": "open"})
 
-    assert len(_rows(response)) == count
+    assert len(_rows(response)) == min(count, 100)
+    assert f"{count} risks".encode() in response.content
+
+
+def test_the_register_shows_100_risks_a_page_and_downloads_them_all(client_as_committee, smt_lead):
+    _populate(150, smt_lead)
+
+    first = client_as_committee.get(REGISTER)
+    second = client_as_committee.get(REGISTER, {"page": 2})
+    download = client_as_committee.get(REGISTER, {"download": "csv"})
+
+    assert len(_rows(first)) == 100 and len(_rows(second)) == 50
+    assert b"Page 1 of 2" in first.content
+    assert len(download.content.decode("utf-8-sig").strip().splitlines()) == 151
 
 
 def test_only_owners_appear_in_the_owner_filter(client_as_officer, register):
