@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint format migrate bench clean
+.PHONY: run test install format clean bench loadtest faultcheck
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -40,14 +40,12 @@ clean:
 
 ## Stop and restart PostgreSQL under load: 503 during the outage, 200 after, no restart.
 ## Needs root and the local PostgreSQL; stops it for everyone for OUTAGE seconds.
-.PHONY: faultcheck
 OUTAGE ?= 10
 faultcheck: install
 	$(PY) scripts/faultcheck.py --outage $(OUTAGE)
 
 ## Benchmarks (not CI): synthetic data at 1x, 10x and 100x the West Midlands register on
 ## local PostgreSQL (127.0.0.1:5432, user postgres); writes benchmarks/results.json.
-.PHONY: loadtest
 BENCH_SCALES ?= 1 10 100
 $(VENV)/.bench-installed: requirements-bench.txt $(VENV)/.installed
 	$(PY) -m pip install --quiet -r requirements-bench.txt
