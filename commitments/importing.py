@@ -25,19 +25,13 @@ from commitments.models import (
     parse_period_label,
 )
 from riskreg.exports import unneutralise
+from riskreg.imports import FieldChange
 from riskreg.numbers import whole_number
 from riskreg.tabular import TabularFileError, read_table
 
 BASE_COLUMNS = ["Ref", "Policy Area", "Individual Commitment", "SMT Lead", "Officer Lead", "WMP Lead", "Timescale"]
 AREA_SEPARATOR = " / "
 RAG_BY_WORD = {label.lower(): value for value, label in Rag.choices}
-
-
-@dataclass
-class FieldChange:
-    field: str
-    before: str
-    after: str
 
 
 @dataclass

@@ -1,5 +1,3 @@
-import base64
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -14,6 +12,7 @@ from commitments.forms import ImportForm, RegisterFilterForm, ReviewForm, Status
 from commitments.models import Commitment, Plan, ReportingPeriod, StatusUpdate
 from riskreg.exports import csv_response, xlsx_response
 from riskreg.history import history_entries, people_in
+from riskreg.imports import forget_preview, previewed_file, remember_preview
 
 REGISTER_PAGE_SIZE = 100
 
@@ -383,19 +382,8 @@ def import_upload(request):
         upload = form.cleaned_data["file"]
         content = upload.read()
         result = importing.plan_import(upload.name, content)
-        _remember_import(request, upload.name, content, result)
+        remember_preview(request, IMPORT_SESSION_KEY, upload.name, content, result)
     return render(request, "commitments/import.html", {"form": form, "result": result})
-
-
-def _remember_import(request, name: str, content: bytes, result) -> None:
-    """Keep the previewed file for its confirmation, or forget any earlier one."""
-    request.session.pop(IMPORT_SESSION_KEY, None)
-    if result.is_valid and result.has_changes:
-        request.session[IMPORT_SESSION_KEY] = {
-            "name": name,
-            "content": base64.b64encode(content).decode("ascii"),
-            "digest": result.digest(),
-        }
 
 
 @require_POST
@@ -403,20 +391,21 @@ def import_confirm(request):
     """Apply the previewed import, all or nothing, if it still does what the preview said."""
     if not permissions.can_manage_register(request.user):
         raise PermissionDenied
-    pending = request.session.get(IMPORT_SESSION_KEY)
+    pending = previewed_file(request, IMPORT_SESSION_KEY)
     if not pending:
         messages.error(request, "There is no import waiting to be confirmed. Upload the file again.")
         return redirect("commitments:import")
-    result = importing.plan_import(pending["name"], base64.b64decode(pending["content"]))
-    if not result.is_valid or result.digest() != pending["digest"]:
+    name, content, digest = pending
+    result = importing.plan_import(name, content)
+    if not result.is_valid or result.digest() != digest:
         # The new preview's button confirms what it now shows.
-        _remember_import(request, pending["name"], base64.b64decode(pending["content"]), result)
+        remember_preview(request, IMPORT_SESSION_KEY, name, content, result)
         messages.error(
             request,
             "The register changed after the preview, so nothing was imported. Check the new preview below.",
         )
         return render(request, "commitments/import.html", {"form": ImportForm(), "result": result})
     changed = importing.apply_import(result, request.user)
-    del request.session[IMPORT_SESSION_KEY]
-    messages.success(request, f"Imported {pending['name']}: {changed} commitment{'s' if changed != 1 else ''} changed.")
+    forget_preview(request, IMPORT_SESSION_KEY)
+    messages.success(request, f"Imported {name}: {changed} commitment{'s' if changed != 1 else ''} changed.")
     return redirect("commitments:register")

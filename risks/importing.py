@@ -17,6 +17,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from commitments.models import ReportingPeriod, parse_period_label
+from riskreg.imports import FieldChange
 from riskreg.numbers import whole_number
 from riskreg.tabular import TabularFileError, TabularRow, read_table
 from risks.models import REF_VALIDATOR, Assessment, Level, Risk, ScoringMatrix, StatusChange, owner_candidates
@@ -45,13 +46,6 @@ LEVEL_COLUMNS = {
     "Target I": "target_impact",
 }
 RISK_FIELDS = {"Title": "title", "Description": "description", "Kind": "kind", "Owner": "owner", "Status": "status"}
-
-
-@dataclass
-class FieldChange:
-    field: str
-    before: str
-    after: str
 
 
 @dataclass

@@ -1,4 +1,3 @@
-import base64
 import re
 
 from django.contrib import messages
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from commitments.models import Commitment, ReportingPeriod, StatusUpdate
 from riskreg.exports import csv_response, xlsx_response
+from riskreg.imports import forget_preview, previewed_file, remember_preview
 from risks import importing, permissions, services
 from risks.charts import trend_chart
 from risks.forms import ActionForm, AssessmentForm, ImportForm, RegisterFilterForm, RiskForm, StatusChangeForm
@@ -568,13 +568,7 @@ def import_upload(request):
         upload = form.cleaned_data["file"]
         content = upload.read()
         plan = importing.plan_import(upload.name, content)
-        request.session.pop(IMPORT_SESSION_KEY, None)
-        if plan.is_valid and plan.has_changes:
-            request.session[IMPORT_SESSION_KEY] = {
-                "name": upload.name,
-                "content": base64.b64encode(content).decode("ascii"),
-                "digest": plan.digest(),
-            }
+        remember_preview(request, IMPORT_SESSION_KEY, upload.name, content, plan)
     return render(request, "risks/import.html", {"form": form, "plan": plan, "columns": importing.COLUMNS})
 
 
@@ -583,25 +577,25 @@ def import_confirm(request):
     """Apply the previewed import, all or nothing, if it still does what the preview said."""
     if not permissions.can_import(request.user):
         raise PermissionDenied
-    pending = request.session.get(IMPORT_SESSION_KEY)
+    pending = previewed_file(request, IMPORT_SESSION_KEY)
     if not pending:
         messages.error(request, "There is no import waiting to be confirmed. Upload the file again.")
         return redirect("risks:import")
-    plan = importing.plan_import(pending["name"], base64.b64decode(pending["content"]))
-    if not plan.is_valid or plan.digest() != pending["digest"]:
-        del request.session[IMPORT_SESSION_KEY]
-        if plan.is_valid and plan.has_changes:
-            request.session[IMPORT_SESSION_KEY] = {**pending, "digest": plan.digest()}
+    name, content, digest = pending
+    plan = importing.plan_import(name, content)
+    if not plan.is_valid or plan.digest() != digest:
+        # The new preview's button confirms what it now shows.
+        remember_preview(request, IMPORT_SESSION_KEY, name, content, plan)
         messages.error(
             request, "The register changed after the preview, so nothing was imported. Check the new preview below."
         )
         return render(request, "risks/import.html", {"form": ImportForm(), "plan": plan, "columns": importing.COLUMNS})
     importing.apply_import(plan, by=request.user)
-    del request.session[IMPORT_SESSION_KEY]
+    forget_preview(request, IMPORT_SESSION_KEY)
     counts = plan.counts
     messages.success(
         request,
-        f"Imported {pending['name']}: {counts['new_risks']} new and {counts['changed_risks']} changed risks, "
+        f"Imported {name}: {counts['new_risks']} new and {counts['changed_risks']} changed risks, "
         f"{counts['new_assessments']} new and {counts['changed_assessments']} changed assessments.",
     )
     return redirect("risks:register")
