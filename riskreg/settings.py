@@ -6,6 +6,7 @@ debugging. See README.md for the table of variables.
 """
 
 import os
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -30,8 +31,11 @@ def env_list(name: str, default: str = "") -> list[str]:
 DEBUG = env_bool("DJANGO_DEBUG")
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
+# makemigrations only compares models with migrations and never signs anything: let
+# `manage.py makemigrations --check` run in a plain shell, as the project's gates do.
+WRITING_MIGRATIONS = sys.argv[1:2] == ["makemigrations"]
 if not SECRET_KEY:
-    if not DEBUG:
+    if not DEBUG and not WRITING_MIGRATIONS:
         raise ImproperlyConfigured("Set DJANGO_SECRET_KEY (or DJANGO_DEBUG=true for development).")
     SECRET_KEY = "django-insecure-development-only-key-not-for-production-use-0123456789"
 
