@@ -1,12 +1,12 @@
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Field, Fieldset, Layout, Size
+from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from commitments.models import NOT_ASSESSED, PolicyArea, Rag, StatusUpdate
 from commitments.services import require_narrative
-from riskreg.forms import TabularUploadForm
+from riskreg.forms import TabularUploadForm, filter_form_helper
 from riskreg.numbers import whole_number
 
 RAG_FILTER_CHOICES = [("", "Any"), *Rag.choices, ("none", NOT_ASSESSED)]
@@ -125,23 +125,15 @@ class RegisterFilterForm(forms.Form):
         self.fields["period"].choices = [(p.slug, p.label) for p in reversed(periods)]
         if not show_state:
             del self.fields["state"]
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.form_method = "get"
-        self.helper.label_size = Size.SMALL
-        self.helper.layout = Layout(
-            Fieldset(
-                Field.text("q"),
-                Field.select("policy_area"),
-                Field.select("period"),
-                Field.select("rag"),
-                *([Field.select("state")] if show_state else []),
-                Field.text("smt_lead"),
-                Field.text("officer_lead"),
-                legend="Filter the register",
-                legend_size=Size.MEDIUM,
-            ),
-            Button("filter", "Apply filters", css_class="govuk-button--secondary"),
+        self.helper = filter_form_helper(
+            "Filter the register",
+            Field.text("q"),
+            Field.select("policy_area"),
+            Field.select("period"),
+            Field.select("rag"),
+            *([Field.select("state")] if show_state else []),
+            Field.text("smt_lead"),
+            Field.text("officer_lead"),
         )
 
     def filter(self, commitments, period):

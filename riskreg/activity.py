@@ -15,8 +15,7 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Field, Fieldset, Layout, Size
+from crispy_forms_gds.layout import Field
 from django import forms
 from django.apps import apps
 from django.contrib.auth import get_user_model
@@ -24,6 +23,7 @@ from django.db import models
 from django.db.models import OuterRef, Q, Subquery, Value
 from django.utils import timezone
 
+from riskreg.forms import filter_form_helper
 from riskreg.history import ACTIONS, Change
 
 NONE = "(none)"
@@ -95,20 +95,12 @@ class ActivityFilterForm(forms.Form):
         self.fields["user"].error_messages["invalid_choice"] = "Select a person from the list"
         self.fields["kind"].choices = [("", "Anything"), *((t.key, t.label) for t in tracked)]
         self.fields["kind"].error_messages["invalid_choice"] = "Select a kind of record from the list"
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.form_method = "get"
-        self.helper.label_size = Size.SMALL
-        self.helper.layout = Layout(
-            Fieldset(
-                Field.select("user"),
-                Field.select("kind"),
-                Field("since"),
-                Field("until"),
-                legend="Filter the activity",
-                legend_size=Size.MEDIUM,
-            ),
-            Button("filter", "Apply filters", css_class="govuk-button--secondary"),
+        self.helper = filter_form_helper(
+            "Filter the activity",
+            Field.select("user"),
+            Field.select("kind"),
+            Field("since"),
+            Field("until"),
         )
 
     def clean(self):

@@ -1,5 +1,5 @@
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Field, Layout, Size, Submit
+from crispy_forms_gds.layout import Button, Field, Fieldset, Layout, Size, Submit
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
@@ -25,6 +25,19 @@ class SignInForm(AuthenticationForm):
             Field.text("password", field_width=20),
             Submit("submit", "Sign in"),
         )
+
+
+def filter_form_helper(legend: str, *fields) -> FormHelper:
+    """The GET form above a register or list: its filters in a fieldset, then the button."""
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.form_method = "get"
+    helper.label_size = Size.SMALL
+    helper.layout = Layout(
+        Fieldset(*fields, legend=legend, legend_size=Size.MEDIUM),
+        Button("filter", "Apply filters", css_class="govuk-button--secondary"),
+    )
+    return helper
 
 
 class TabularUploadForm(forms.Form):

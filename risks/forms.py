@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from commitments.models import Commitment, Plan, PolicyArea, Rag
-from riskreg.forms import TabularUploadForm
+from riskreg.forms import TabularUploadForm, filter_form_helper
 from riskreg.numbers import whole_number
 from risks.models import Action, Level, Risk, ScoringMatrix, owner_candidates
 
@@ -72,21 +72,13 @@ class RegisterFilterForm(forms.Form):
             label = self.fields[name].label.lower()
             self.fields[name].error_messages["invalid_choice"] = f"Select a {label} from the list"
         self.fields["owner"].error_messages["invalid_choice"] = "Select an owner from the list"
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.form_method = "get"
-        self.helper.label_size = Size.SMALL
-        self.helper.layout = Layout(
-            Fieldset(
-                Field.select("period"),
-                Field.select("status"),
-                Field.select("kind"),
-                Field.select("owner"),
-                Field.select("band"),
-                legend="Filter the register",
-                legend_size=Size.MEDIUM,
-            ),
-            Button("filter", "Apply filters", css_class="govuk-button--secondary"),
+        self.helper = filter_form_helper(
+            "Filter the register",
+            Field.select("period"),
+            Field.select("status"),
+            Field.select("kind"),
+            Field.select("owner"),
+            Field.select("band"),
         )
 
     def filter(self, risks):

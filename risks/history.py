@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from commitments.models import Commitment, PolicyArea, ReportingPeriod
 from riskreg.history import Change, HistoryEntry
 from risks.models import Action, Assessment, Risk
+from risks.services import ASSESSMENT_FIELDS
 
 GROUP_WITHIN = datetime.timedelta(seconds=5)
 NONE = "(none)"
@@ -30,16 +31,6 @@ RISK_FIELDS = [
     "scores_illustrative",
 ]
 RISK_LINKS = {"policy_areas": "policyarea_id", "commitments": "commitment_id"}
-ASSESSMENT_FIELDS = [
-    "inherent_likelihood",
-    "inherent_impact",
-    "current_likelihood",
-    "current_impact",
-    "target_likelihood",
-    "target_impact",
-    "rationale",
-    "controls",
-]
 ACTION_FIELDS = ["description", "owner", "owner_name", "target_date", "target_text", "rag", "notes"]
 USER_FIELDS = {"owner", "assessed_by"}
 
