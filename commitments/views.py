@@ -11,6 +11,7 @@ from commitments import importing, permissions, services
 from commitments.forms import ImportForm, RegisterFilterForm, ReviewForm, StatusUpdateForm
 from commitments.models import Commitment, Plan, ReportingPeriod, StatusUpdate
 from riskreg.exports import csv_response, xlsx_response
+from riskreg.forms import posted
 from riskreg.history import history_entries, people_in
 from riskreg.imports import forget_preview, previewed_file, remember_preview
 
@@ -310,7 +311,7 @@ def update_review(request, ref, fy, q):
         conflict = update
     else:
         conflict = None
-    form = ReviewForm(request.POST if request.method == "POST" else None, initial={"version": update.version})
+    form = ReviewForm(posted(request), initial={"version": update.version})
     if request.method == "POST" and conflict is None and form.is_valid():
         try:
             reviewed = services.status_update_review(

@@ -16,6 +16,7 @@ from committee.forms import PaperForm, PublishForm
 from committee.models import Paper, PublishedPaper
 from committee.report import build_report
 from riskreg.exports import XLSX_TYPE
+from riskreg.forms import posted
 
 
 @dataclass
@@ -165,7 +166,7 @@ def paper_edit(request, fy, q):
         raise PermissionDenied
     period = _period(fy, q)
     paper = Paper.objects.filter(period=period).first() or _new_paper(period)
-    form = PaperForm(request.POST if request.method == "POST" else None, instance=paper)
+    form = PaperForm(posted(request), instance=paper)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, f"The {period.label} paper was saved.")
@@ -204,7 +205,7 @@ def paper_publish(request, fy, q):
         messages.error(request, "Write the paper's meeting details before publishing it.")
         return redirect("committee:paper_edit", fy=fy, q=q)
     correcting = paper.versions.exists()
-    form = PublishForm(request.POST if request.method == "POST" else None, correcting=correcting)
+    form = PublishForm(posted(request), correcting=correcting)
     if request.method == "POST" and form.is_valid():
         try:
             published = services.paper_publish(

@@ -27,6 +27,12 @@ class SignInForm(AuthenticationForm):
         )
 
 
+def posted(request):
+    """The POST data, bound even when empty: an empty POST is falsy, and
+    `request.POST or None` would leave the form unbound and its errors unshown."""
+    return request.POST if request.method == "POST" else None
+
+
 def filter_form_helper(legend: str, *fields) -> FormHelper:
     """The GET form above a register or list: its filters in a fieldset, then the button."""
     helper = FormHelper()

@@ -17,6 +17,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
 from riskreg import activity, two_factor
+from riskreg.forms import posted
 from riskreg.middleware import DATABASE_UNAVAILABLE, service_unavailable_response
 
 logger = logging.getLogger(__name__)
@@ -63,7 +64,7 @@ def two_factor_verify(request):
     device = two_factor.confirmed_device(request.user)
     if device is None:
         return redirect(f"{reverse('two_factor_set_up')}?{request.GET.urlencode()}")
-    form = two_factor.CodeForm(request.POST if request.method == "POST" else None, device=device, heading=True)
+    form = two_factor.CodeForm(posted(request), device=device, heading=True)
     if form.is_valid():
         two_factor.sign_in_with(request, form.device)
         return redirect(next_url)
@@ -84,7 +85,7 @@ def two_factor_set_up(request):
         # otherwise a stolen password would be enough to move the second factor.
         return redirect(f"{reverse('two_factor')}?{request.GET.urlencode()}")
     device = two_factor.device_to_set_up(request.user)
-    form = two_factor.CodeForm(request.POST if request.method == "POST" else None, device=device)
+    form = two_factor.CodeForm(posted(request), device=device)
     if form.is_valid():
         two_factor.sign_in_with(request, form.device)
         return redirect(next_url)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from commitments.models import Commitment, ReportingPeriod, StatusUpdate
 from riskreg.exports import csv_response, xlsx_response
+from riskreg.forms import posted
 from riskreg.imports import forget_preview, previewed_file, remember_preview
 from risks import importing, permissions, services
 from risks.charts import trend_chart
@@ -35,11 +36,6 @@ IMPORT_SESSION_KEY = "risks_import"
 def _require_reader(request) -> None:
     if not permissions.can_read(request.user):
         raise PermissionDenied
-
-
-def _posted(request):
-    """The POST data, bound even when empty: an empty form must show its errors."""
-    return request.POST if request.method == "POST" else None
 
 
 def _matrix() -> ScoringMatrix | None:
@@ -429,7 +425,7 @@ def risk_create(request):
         raise PermissionDenied
     periods = _started_periods()
     initial = {"period": _latest_open_slug(periods), "status": Risk.Status.OPEN, "owner": request.user.pk}
-    form = RiskForm(_posted(request), periods=periods, initial=initial)
+    form = RiskForm(posted(request), periods=periods, initial=initial)
     if request.method == "POST" and form.is_valid():
         risk = services.risk_create(
             risk=form.save(commit=False),
@@ -449,7 +445,7 @@ def risk_edit(request, ref):
     risk = _risk_or_404(ref, Risk.objects.select_related("owner").prefetch_related("commitments"))
     if not permissions.can_edit(request.user, risk):
         raise PermissionDenied
-    form = RiskForm(_posted(request), instance=risk)
+    form = RiskForm(posted(request), instance=risk)
     if request.method == "POST" and form.is_valid():
         form.save_changes()
         messages.success(request, f"Risk {risk.ref} was saved.")
@@ -468,7 +464,7 @@ def status_change(request, ref):
     today = timezone.localdate()
     date = min(max(today, default.start_date), default.end_date) if default else today
     form = StatusChangeForm(
-        _posted(request), risk=risk, periods=periods, initial={"period": default.slug if default else "", "date": date}
+        posted(request), risk=risk, periods=periods, initial={"period": default.slug if default else "", "date": date}
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -545,7 +541,7 @@ def action_edit(request, ref, pk=None):
     if not permissions.can_edit(request.user, risk):
         raise PermissionDenied
     action = get_object_or_404(Action, pk=pk, risk=risk) if pk else Action(risk=risk)
-    form = ActionForm(_posted(request), instance=action)
+    form = ActionForm(posted(request), instance=action)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, f"The action on {risk.ref} was saved.")
@@ -562,7 +558,7 @@ def import_upload(request):
     """Upload a file and see what it would change. Nothing is written here."""
     if not permissions.can_import(request.user):
         raise PermissionDenied
-    form = ImportForm(_posted(request), request.FILES if request.method == "POST" else None)
+    form = ImportForm(posted(request), request.FILES if request.method == "POST" else None)
     plan = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
