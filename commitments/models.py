@@ -314,9 +314,10 @@ class Commitment(models.Model):
     def policy_area_names(self) -> str:
         """'VAWG / Protecting Victims and Witnesses', in the order the plan gives them.
 
-        Reads the prefetched areas (CommitmentQuerySet.with_people) when present.
+        Reads the prefetched areas (CommitmentQuerySet.with_people), which come in
+        CommitmentPolicyArea's order: by position.
         """
-        return " / ".join(area.policy_area.name for area in sorted(self.areas.all(), key=lambda a: a.position))
+        return " / ".join(area.policy_area.name for area in self.areas.all())
 
     def update_in(self, period):
         """The update prefetched by CommitmentQuerySet.with_updates_in for the period, or None."""
