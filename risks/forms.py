@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 
 from commitments.models import Commitment, Plan, PolicyArea, Rag
 from riskreg.forms import TabularUploadForm, filter_form_helper
@@ -52,23 +53,44 @@ def _helper(*fields, submit: str) -> FormHelper:
 # The register's filters
 
 
+class LongSelect(forms.Select):
+    """A select for hundreds of options, such as every owner of a risk at a large force:
+    the same HTML as Django's, without a template include per option."""
+
+    template_name = "risks/widgets/select.html"
+
+
 class RegisterFilterForm(forms.Form):
     """Every field is optional; a bad value is reported, not silently ignored."""
 
     period = forms.ChoiceField(label="Scores as at", required=False)
     status = forms.ChoiceField(label="Status", choices=[("", "Any"), *Risk.Status.choices], required=False)
     kind = forms.ChoiceField(label="Kind", choices=[("", "Any"), *Risk.Kind.choices], required=False)
-    owner = forms.ModelChoiceField(label="Owner", queryset=None, required=False, empty_label="Anyone")
+    owner = forms.ModelChoiceField(
+        label="Owner", queryset=None, required=False, empty_label="Anyone", widget=LongSelect
+    )
     band = forms.ChoiceField(label="Current band", required=False)
+    # With impact, one cell of the heat map: its "and N more" link lands here.
+    likelihood = forms.TypedChoiceField(label="Current likelihood", coerce=int, empty_value=None, required=False)
+    impact = forms.TypedChoiceField(label="Current impact", coerce=int, empty_value=None, required=False)
 
     def __init__(self, *args, periods, matrix: ScoringMatrix | None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["period"].choices = [(p.slug, p.label) for p in reversed(periods)]
-        self.fields["owner"].queryset = get_user_model().objects.filter(owned_risks__isnull=False).distinct()
+        # EXISTS, not a join made DISTINCT: the owners, without reading every risk twice.
+        owns = Risk.objects.filter(owner=OuterRef("pk"))
+        self.fields["owner"].queryset = get_user_model().objects.filter(Exists(owns))
         bands = matrix.sorted_bands if matrix else []
         self.fields["band"].choices = [("", "Any")] + [(str(b.pk), b.label) for b in bands]
         self.bands = {str(b.pk): b for b in bands}
-        for name in ("period", "status", "kind", "band"):
+        for name, levels in (
+            ("likelihood", matrix.likelihoods if matrix else []),
+            ("impact", matrix.impacts if matrix else []),
+        ):
+            self.fields[name].choices = [("", "Any")] + [
+                (level.value, f"{level.value} {level.label}") for level in levels
+            ]
+        for name in ("period", "status", "kind", "band", "likelihood", "impact"):
             label = self.fields[name].label.lower()
             self.fields[name].error_messages["invalid_choice"] = f"Select a {label} from the list"
         self.fields["owner"].error_messages["invalid_choice"] = "Select an owner from the list"
@@ -79,10 +101,12 @@ class RegisterFilterForm(forms.Form):
             Field.select("kind"),
             Field.select("owner"),
             Field.select("band"),
+            Field.select("likelihood"),
+            Field.select("impact"),
         )
 
-    def filter(self, risks):
-        """The risks that match; call after is_valid() and after annotating current_score."""
+    def filter(self, risks, period):
+        """The risks that match, with scores as at `period`; call after is_valid()."""
         data = self.cleaned_data
         if data.get("status"):
             risks = risks.filter(status=data["status"])
@@ -90,10 +114,15 @@ class RegisterFilterForm(forms.Form):
             risks = risks.filter(kind=data["kind"])
         if data.get("owner"):
             risks = risks.filter(owner=data["owner"])
+        scored = {}
         band = self.bands.get(data.get("band") or "")
         if band:
-            risks = risks.filter(current_score__range=(band.min_score, band.max_score))
-        return risks
+            scored["score__range"] = (band.min_score, band.max_score)
+        if data.get("likelihood") is not None:
+            scored["current_likelihood"] = data["likelihood"]
+        if data.get("impact") is not None:
+            scored["current_impact"] = data["impact"]
+        return risks.assessed_in(period, **scored) if scored else risks
 
 
 # ---------------------------------------------------------------------------

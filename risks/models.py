@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Exists, ExpressionWrapper, F, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, ExpressionWrapper, F, OuterRef, Q, Subquery, Value, Window
+from django.db.models.functions import Coalesce, RowNumber
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -289,6 +289,10 @@ CURRENT_SCORE = ExpressionWrapper(F("current_likelihood") * F("current_impact"),
 
 
 def _in_period(period: ReportingPeriod | tuple[int, int], prefix: str = "period") -> Q:
+    # A saved period is matched on its id, which the (risk, period) index answers
+    # without a join; a bare (year, quarter) key, which may name no period, by its fields.
+    if isinstance(period, ReportingPeriod) and period.pk is not None:
+        return Q(**{prefix: period})
     year, quarter = period if isinstance(period, tuple) else period.key
     return Q(**{f"{prefix}__financial_year": year, f"{prefix}__quarter": quarter})
 
@@ -299,7 +303,9 @@ def _up_to(period: ReportingPeriod | tuple[int, int]) -> Q:
 
 
 def _assessment_in(period) -> models.QuerySet:
-    return Assessment.objects.filter(_in_period(period), risk=OuterRef("pk"))
+    # At most one row (one assessment per risk per quarter), so no ordering: the
+    # model's default would join the risk and the period again for every row.
+    return Assessment.objects.filter(_in_period(period), risk=OuterRef("pk")).order_by()
 
 
 def _score_in(period) -> Subquery:
@@ -355,6 +361,18 @@ class RiskQuerySet(models.QuerySet):
             current_score=_score_in(period),
             previous_score=_score_in(previous if previous is not None else _previous_key(period)),
         )
+
+    def assessed_in(self, period, **lookups):
+        """Risks whose assessment in the period matches `lookups`, on its fields or on
+        `score` (current likelihood x impact), e.g. `score__range=(16, 25)`.
+
+        An EXISTS, which the database answers as one semi-join: counting a filtered
+        register then reads the quarter's assessments once instead of scoring each risk.
+        """
+        if period is None:
+            return self.none()
+        matching = Assessment.objects.filter(_in_period(period), risk=OuterRef("pk")).annotate(score=CURRENT_SCORE)
+        return self.filter(Exists(matching.filter(**lookups)))
 
     def with_status_at(self, period, name: str = "status_then"):
         return self.annotate(**{name: status_at(period)})
@@ -515,6 +533,53 @@ class AssessmentQuerySet(models.QuerySet):
 
     def in_period(self, period):
         return self.filter(_in_period(period))
+
+    # The heat map's cells, each a (current likelihood, current impact) pair. The page
+    # does the same work at any size: the database counts and numbers the rows.
+
+    def cell_counts(self) -> dict[tuple[int, int], int]:
+        """{(likelihood, impact): number of assessments}."""
+        rows = self.order_by().values_list("current_likelihood", "current_impact").annotate(number=Count("*"))
+        return {(likelihood, impact): number for likelihood, impact, number in rows}
+
+    def first_in_each_cell(self, number: int):
+        """At most `number` assessments per cell, the first by risk reference, with the risk.
+
+        Only the columns a cell shows: the database sorts every assessment of the quarter
+        to number them, and sorting their texts too was most of the page's time.
+        """
+        place = Window(
+            RowNumber(),
+            partition_by=[F("current_likelihood"), F("current_impact")],
+            order_by=F("risk__ref").asc(),
+        )
+        return (
+            self.select_related("risk")
+            .only("risk__ref", "current_likelihood", "current_impact")
+            .annotate(place=place)
+            .filter(place__lte=number)
+            .order_by("risk__ref")
+        )
+
+    def first_with_total(self, number: int):
+        """The first `number` by risk reference, each carrying `total`: how many there are in all."""
+        return self.select_related("risk").annotate(total=Window(Count("pk"))).order_by("risk__ref")[:number]
+
+    def moved_between(self, previous, current):
+        """Assessments in `current` of risks in another cell, or not assessed, in `previous`."""
+        same_cell = Assessment.objects.filter(
+            risk=OuterRef("risk"),
+            period=previous,
+            current_likelihood=OuterRef("current_likelihood"),
+            current_impact=OuterRef("current_impact"),
+        )
+        return self.filter(period=current).exclude(Exists(same_cell))
+
+    def dropped_between(self, previous, current):
+        """Assessments in `previous` of risks not assessed in `current`."""
+        return self.filter(period=previous).exclude(
+            Exists(Assessment.objects.filter(risk=OuterRef("risk"), period=current))
+        )
 
 
 class Assessment(models.Model):

@@ -96,9 +96,9 @@ def _register(request):
             return form, Risk.objects.none(), period, _previous(periods, period), matrix
         period = next((p for p in periods if p.slug == form.cleaned_data.get("period")), None) or default
     previous = _previous(periods, period)
-    risks = risks.with_scores(period, previous.key if previous else (period.previous_key if period else None))
+    risks = risks.with_scores(period, previous)
     if form.is_bound:
-        risks = form.filter(risks)
+        risks = form.filter(risks, period)
     return form, risks, period, previous, matrix
 
 
@@ -313,6 +313,12 @@ class Move:
         self.arrow = ARROWS.get(self.direction, "")
 
 
+# Refs listed in a heat map cell; the rest are counted and linked to the register.
+CELL_REFS = 10
+# Rows of the comparison's table of risks that moved.
+MOVES_SHOWN = 100
+
+
 @require_GET
 def heatmap(request):
     _require_reader(request)
@@ -328,45 +334,50 @@ def heatmap(request):
     previous = _previous(periods, period)
     compare = request.GET.get("compare") == "1" and previous is not None
 
-    def assessments_in(p):
-        if p is None:
-            return []
-        return list(Assessment.objects.filter(period=p).select_related("risk").order_by("risk__ref"))
-
-    current = assessments_in(period)
-    before = {a.risk_id: a for a in assessments_in(previous)} if compare else {}
-    moves = []
+    in_period = Assessment.objects.filter(period=period) if period else Assessment.objects.none()
+    counts = in_period.cell_counts()
+    listed = list(in_period.first_in_each_cell(CELL_REFS))
+    moves, moves_total = [], 0
+    before: dict[int, Assessment] = {}
     if compare:
-        after = {a.risk_id: a for a in current}
-        for risk_id in sorted(set(after) | set(before), key=lambda i: (after.get(i) or before.get(i)).risk.ref):
-            old, new = before.get(risk_id), after.get(risk_id)
-            if (
-                old is None
-                or new is None
-                or (old.current_likelihood, old.current_impact)
-                != (
-                    new.current_likelihood,
-                    new.current_impact,
-                )
-            ):
-                moves.append(Move((new or old).risk, old, new, matrix))
-    moved_ids = {m.risk.pk for m in moves}
-    cells: dict[tuple[int, int], list] = {}
-    for assessment in current:
-        cells.setdefault((assessment.current_likelihood, assessment.current_impact), []).append(
+        moved = list(Assessment.objects.moved_between(previous, period).first_with_total(MOVES_SHOWN))
+        dropped = list(Assessment.objects.dropped_between(previous, period).first_with_total(MOVES_SHOWN))
+        moves_total = (moved[0].total if moved else 0) + (dropped[0].total if dropped else 0)
+        # Where the listed and moved risks were: a bounded list of ids, whatever the size.
+        ids = {a.risk_id for a in listed} | {a.risk_id for a in moved}
+        before = {a.risk_id: a for a in Assessment.objects.filter(period=previous, risk_id__in=ids)}
+        moves = [Move(a.risk, before.get(a.risk_id), a, matrix) for a in moved]
+        moves += [Move(a.risk, a, None, matrix) for a in dropped]
+        moves = sorted(moves, key=lambda move: move.risk.ref)[:MOVES_SHOWN]
+
+    def entries(key):
+        return [
             {
-                "risk": assessment.risk,
-                "moved": assessment.risk_id in moved_ids,
-                "from": before.get(assessment.risk_id),
+                "risk": a.risk,
+                # A listed risk moved if it had no assessment before, or another cell.
+                "moved": compare and _moved(before.get(a.risk_id), a),
+                "from": before.get(a.risk_id),
             }
-        )
-    rows = []
-    for row in matrix.rows() if matrix else []:
-        rows.append(
-            [{"cell": cell, "risks": cells.get((cell.likelihood.value, cell.impact.value), [])} for cell in row]
-        )
-    in_matrix = {(c["cell"].likelihood.value, c["cell"].impact.value) for row in rows for c in row}
-    outside = [item for key, items in cells.items() if key not in in_matrix for item in items]
+            for a in listed
+            if (a.current_likelihood, a.current_impact) == key
+        ]
+
+    def cell(key, heat_cell=None):
+        number = counts.get(key, 0)
+        shown = entries(key)
+        query = f"period={period.slug}&likelihood={key[0]}&impact={key[1]}" if period else ""
+        return {
+            "cell": heat_cell,
+            "key": key,
+            "count": number,
+            "risks": shown,
+            "more": number - len(shown),
+            "query": query,
+        }
+
+    rows = [[cell((c.likelihood.value, c.impact.value), c) for c in row] for row in (matrix.rows() if matrix else [])]
+    in_matrix = {item["key"] for row in rows for item in row}
+    outside = [cell(key) for key in sorted(counts) if key not in in_matrix]
     return render(
         request,
         "risks/heatmap.html",
@@ -378,11 +389,19 @@ def heatmap(request):
             "periods": [p for p in reversed(periods) if p.assessed or p == period],
             "compare": compare,
             "moves": moves,
+            "moves_total": moves_total,
             "outside": outside,
-            "count": len(current),
-            "any_illustrative": any(a.risk.scores_illustrative for a in current),
+            "count": sum(counts.values()),
+            "any_illustrative": in_period.filter(risk__scores_illustrative=True).exists(),
             "illustrative_note": ILLUSTRATIVE_NOTE,
         },
+    )
+
+
+def _moved(before: Assessment | None, after: Assessment) -> bool:
+    return before is None or (before.current_likelihood, before.current_impact) != (
+        after.current_likelihood,
+        after.current_impact,
     )
 
 

@@ -77,7 +77,68 @@ def test_an_unknown_period_is_not_found(client_as_committee, scored):
 def test_the_heat_map_runs_a_fixed_number_of_queries(client_as_committee, smt_lead, count, django_assert_num_queries):
     _populate(count, smt_lead)
 
-    with django_assert_num_queries(12):
+    # 13: the cells' counts, their first refs and whether any score is illustrative,
+    # one query each whatever the size.
+    with django_assert_num_queries(13):
+        response = client_as_committee.get(HEATMAP, {"period": "2025-26-q4"})
+
+    assert f"{count} risks by likelihood" in response.content.decode()
+
+
+@pytest.mark.parametrize("count", [5, 200])
+def test_the_comparison_runs_a_fixed_number_of_queries(client_as_committee, smt_lead, count, django_assert_num_queries):
+    _populate(count, smt_lead)
+
+    # 16: and the risks that moved, those no longer assessed, and where they all were before.
+    with django_assert_num_queries(16):
         response = client_as_committee.get(HEATMAP, {"period": "2025-26-q4", "compare": "1"})
 
     assert f"{count} risks by likelihood" in response.content.decode()
+
+
+def _in_cell(number: int, periods, likelihood=4, impact=4) -> list[str]:
+    refs = [f"CR{n:02d}" for n in range(1, number + 1)]
+    for ref in refs:
+        AssessmentFactory(
+            risk=RiskFactory(ref=ref), period=periods[2], current_likelihood=likelihood, current_impact=impact
+        )
+    return refs
+
+
+def test_a_full_cell_lists_ten_refs_and_links_the_rest_to_the_register(client_as_committee, periods):
+    refs = _in_cell(12, periods)
+
+    html = client_as_committee.get(HEATMAP, {"period": "2025-26-q2"}).content.decode()
+
+    cell = _cell(html, 4, 4)
+    assert "12 risks:" in cell
+    assert [ref for ref in refs if f">{ref}</a>" in cell] == refs[:10]
+    more = cell.split('class="govuk-link risks-heatmap__more" href="', 1)[1]
+    link = more.split('"', 1)[0].replace("&amp;", "&")
+    assert link == "/risks/?period=2025-26-q2&likelihood=4&impact=4"
+    assert "and 2 more" in more
+    assert "of the 12 risks scored likelihood 4, impact 4, in the register" in more
+
+    register = client_as_committee.get(link).content.decode()
+    assert "12 risks, scores as at 2025/26 Q2" in register
+    assert all(f">{ref}</a>" in register for ref in refs)
+
+
+def test_a_cell_of_ten_or_fewer_lists_them_all_without_a_link(client_as_committee, periods):
+    _in_cell(10, periods)
+
+    cell = _cell(client_as_committee.get(HEATMAP, {"period": "2025-26-q2"}).content.decode(), 4, 4)
+
+    assert "10 risks:" in cell and ">CR10</a>" in cell
+    assert "more" not in cell
+
+
+def test_the_comparison_lists_the_first_hundred_moves_and_says_how_many_in_all(client_as_committee, smt_lead):
+    _populate(150, smt_lead)  # every risk changes cell every quarter
+
+    html = client_as_committee.get(HEATMAP, {"period": "2025-26-q4", "compare": "1"}).content.decode()
+
+    assert "Risks that moved between 2025/26 Q3 and 2025/26 Q4: the first 100 of 150, by reference" in html
+    table = html.split("the first 100 of 150, by reference", 1)[1].split("<tbody", 1)[1].split("</tbody>", 1)[0]
+    assert table.count('<tr class="govuk-table__row">') == 100
+    assert ">Q0099</a>" in table and ">Q0100</a>" not in table

@@ -96,6 +96,23 @@ def test_the_register_filters_by_status_kind_owner_and_band(client_as_officer, r
     assert _refs(response) == refs
 
 
+def test_the_register_filters_by_a_heat_map_cell(client_as_officer, register):
+    response = client_as_officer.get(REGISTER, {"period": "2025-26-q1", "likelihood": "3", "impact": "4"})
+
+    assert _refs(response) == ["CR01", "CR04"]
+    assert _refs(client_as_officer.get(REGISTER, {"likelihood": "4"})) == ["CR01", "CR03"]
+
+
+@pytest.mark.parametrize("value", ["6", "0", "high"])
+def test_a_likelihood_off_the_matrix_is_reported(client_as_officer, register, value):
+    response = client_as_officer.get(REGISTER, {"likelihood": value, "impact": "4"})
+
+    html = response.content.decode()
+    assert "<title>Error: Corporate risk register" in html
+    assert "Select a current likelihood from the list" in html
+    assert _refs(response) == []
+
+
 def test_a_bad_filter_is_reported_not_ignored(client_as_officer, register):
     response = client_as_officer.get(REGISTER, {"status": "lost"})
 
