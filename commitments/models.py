@@ -1,5 +1,6 @@
 import datetime
 import re
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -433,3 +434,19 @@ class StatusUpdate(models.Model):
         if previous is None or not self.narrative.strip():
             return False
         return " ".join(self.narrative.split()) == " ".join(previous.narrative.split())
+
+
+class RegisterVersion(models.Model):
+    """A token that changes whenever anything the register shows changes.
+
+    The register's rendered table is cached under it (commitments.caching). It lives in
+    the database, written in the same transaction as the change, so every web worker
+    sees a change the moment it is committed and never serves a table older than it.
+    One row; a new random token on each change, so no token repeats, even after a
+    restore from a backup.
+    """
+
+    token = models.UUIDField(default=uuid.uuid4)
+
+    def __str__(self):
+        return str(self.token)

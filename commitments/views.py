@@ -4,10 +4,11 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from commitments import importing, permissions, services
+from commitments import caching, importing, permissions, services
 from commitments.forms import ImportForm, RegisterFilterForm, ReviewForm, StatusUpdateForm
 from commitments.models import Commitment, Plan, ReportingPeriod, StatusUpdate
 from riskreg.exports import csv_response, xlsx_response
@@ -61,22 +62,24 @@ def _register(request):
 
 @require_GET
 def register(request):
+    body, has_errors = caching.cached_body(request, lambda: _register_body(request))
+    return render(request, "commitments/register.html", {"body": body, "has_errors": has_errors})
+
+
+def _register_body(request) -> tuple[str, bool]:
     form, commitments, period, previous = _register(request)
     page = Paginator(commitments, REGISTER_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(
-        request,
-        "commitments/register.html",
-        {
-            "form": form,
-            "page": page,
-            "rows": [(c, c.update_in(previous), c.update_in(period)) for c in page.object_list],
-            "period": period,
-            "previous": previous,
-            "query": query.urlencode(),
-        },
-    )
+    context = {
+        "form": form,
+        "page": page,
+        "rows": [(c, c.update_in(previous), c.update_in(period)) for c in page.object_list],
+        "period": period,
+        "previous": previous,
+        "query": query.urlencode(),
+    }
+    return render_to_string("commitments/register_body.html", context, request), bool(form.errors)
 
 
 def _export_rows(commitments, periods):

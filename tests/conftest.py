@@ -18,6 +18,15 @@ CHROMIUM_ARGS = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with nothing cached: cached pages are keyed on database state
+    that every test's rolled-back transaction brings back."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def officer(db):
     return UserFactory(username="officer", role=Role.OFFICER)
