@@ -19,14 +19,15 @@ import django
 
 WARM_UP = 3
 REPEATS = int(os.environ.get("BENCH_REPEATS", "20"))
-# Comma-separated filters: only pages of these kinds (html, list, download, baseline),
+# Comma-separated filters: only pages of these kinds (html, list, cached, download, baseline),
 # only pages whose names contain one of these words.
 KINDS = [kind.strip() for kind in os.environ.get("BENCH_KINDS", "").split(",") if kind.strip()]
 ONLY = [word.strip() for word in os.environ.get("BENCH_ONLY", "").split(",") if word.strip()]
 
 
 def pages(plan, period):
-    """(name, kind, user, url): kind is html, list (an html list page), download or baseline."""
+    """(name, kind, user, url): kind is html, list (an html list page), cached (a page
+    timed with its cache kept), download or baseline."""
     from commitments.models import Commitment
     from riskreg.models import User
     from risks.models import Risk
@@ -42,6 +43,8 @@ def pages(plan, period):
         ("minimal view (floor)", "baseline", "officer", "/bench-ok/"),
         ("admin changelist, 100 rows", "baseline", "admin", "/admin/commitments/commitment/"),
         ("register", "list", "officer", "/commitments/"),
+        # What most readers are served: the same page, its rendered body cached.
+        ("register, served from the cache", "cached", "officer", "/commitments/"),
         # Green: a full page of 100 rows at every scale, so only the filtering differs.
         ("register, filtered: green in quarter", "list", "officer", f"/commitments/?period={period.slug}&rag=green"),
         ("register, filtered: text search", "list", "officer", f"/commitments/?q={word}"),
@@ -79,24 +82,31 @@ def p95(samples: list[float]) -> float:
     return ordered[math.ceil(0.95 * len(ordered)) - 1]
 
 
-def measure(client, url: str) -> dict:
+def measure(client, url: str, *, uncached: bool = False) -> dict:
+    """Time one page; `uncached` empties Django's cache before every request."""
+    from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    forget = cache.clear if uncached else lambda: None
+
     first_ms = None
     for _ in range(WARM_UP):
+        forget()
         start = time.perf_counter()
         response = client.get(url)
         # The first request pays for anything cached afterwards (a published paper's files).
         first_ms = first_ms or (time.perf_counter() - start) * 1000
         if response.status_code != 200:
             raise SystemExit(f"{url} answered {response.status_code}")
+    forget()
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     # Read now: the next request's request_started signal empties the query log.
     query_count = len(queries.captured_queries)
     samples = []
     for _ in range(REPEATS):
+        forget()
         start = time.perf_counter()
         client.get(url)
         samples.append((time.perf_counter() - start) * 1000)
@@ -141,7 +151,8 @@ def main():
         if (KINDS and kind not in KINDS) or (ONLY and not any(word in name for word in ONLY)):
             continue
         started = time.perf_counter()
-        figures = measure(by_user[user], url)
+        # HTML pages without their cache: the cost for the first reader after a change.
+        figures = measure(by_user[user], url, uncached=kind in ("html", "list"))
         results.append({"page": name, "kind": kind, "user": user, "url": url, **figures})
         print(
             f"  {name:<38} {figures['median_ms']:>9.1f} {figures['p95_ms']:>9.1f} {figures['queries']:>4}"

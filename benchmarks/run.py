@@ -138,7 +138,7 @@ def bench(scales: list[str]) -> dict:
     for number in range(1, ROUNDS + 1):
         print(f"\n== round {number} of {ROUNDS}", flush=True)
         for scale in scales:
-            rounds[scale].append(measure(scale, "baseline,list,html", REPEATS // ROUNDS))
+            rounds[scale].append(measure(scale, "baseline,list,html,cached", REPEATS // ROUNDS))
     print("\n== downloads", flush=True)
     for scale in scales:
         downloads = measure(scale, "download", REPEATS)
