@@ -6,7 +6,7 @@ from django.db.models import Q
 
 from commitments.models import NOT_ASSESSED, PolicyArea, Rag, StatusUpdate
 from commitments.services import require_narrative
-from riskreg.forms import TabularUploadForm, filter_form_helper
+from riskreg.forms import TabularUploadForm, filter_form_helper, person_matches
 from riskreg.numbers import whole_number
 
 RAG_FILTER_CHOICES = [("", "Any"), *Rag.choices, ("none", NOT_ASSESSED)]
@@ -92,15 +92,6 @@ class ReviewForm(forms.Form):
         return cleaned
 
 
-def _person_matches(relation: str, text: str) -> Q:
-    """Their username, or every word of the text in their first or last name."""
-    match = Q(**{f"{relation}__username__iexact": text.strip()})
-    words = Q()
-    for word in text.split():
-        words &= Q(**{f"{relation}__first_name__icontains": word}) | Q(**{f"{relation}__last_name__icontains": word})
-    return match | words
-
-
 class RegisterFilterForm(forms.Form):
     """The register's filters. Every field is optional; bad values are reported, not ignored."""
 
@@ -149,7 +140,7 @@ class RegisterFilterForm(forms.Form):
             commitments = commitments.filter(areas__policy_area=data["policy_area"])
         for lead in ("smt_lead", "officer_lead"):
             if data.get(lead):
-                commitments = commitments.filter(_person_matches(lead, data[lead]))
+                commitments = commitments.filter(person_matches(lead, data[lead]))
         if data.get("rag") and period:
             commitments = commitments.with_approved_rag_in(period, None if data["rag"] == "none" else data["rag"])
         if data.get("state") and period:

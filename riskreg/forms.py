@@ -2,6 +2,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fieldset, Layout, Size, Submit
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.db.models import Q
 
 from riskreg.tabular import max_upload_bytes, too_large_message
 
@@ -44,6 +45,15 @@ def filter_form_helper(legend: str, *fields) -> FormHelper:
         Button("filter", "Apply filters", css_class="govuk-button--secondary"),
     )
     return helper
+
+
+def person_matches(relation: str, text: str) -> Q:
+    """Their username, or every word of the text in their first or last name."""
+    match = Q(**{f"{relation}__username__iexact": text.strip()})
+    words = Q()
+    for word in text.split():
+        words &= Q(**{f"{relation}__first_name__icontains": word}) | Q(**{f"{relation}__last_name__icontains": word})
+    return match | words
 
 
 class TabularUploadForm(forms.Form):

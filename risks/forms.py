@@ -6,10 +6,9 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef
 
 from commitments.models import Commitment, Plan, PolicyArea, Rag
-from riskreg.forms import TabularUploadForm, filter_form_helper
+from riskreg.forms import TabularUploadForm, filter_form_helper, person_matches
 from riskreg.numbers import whole_number
 from risks.models import Action, Level, Risk, ScoringMatrix, owner_candidates
 
@@ -53,22 +52,15 @@ def _helper(*fields, submit: str) -> FormHelper:
 # The register's filters
 
 
-class LongSelect(forms.Select):
-    """A select for hundreds of options, such as every owner of a risk at a large force:
-    the same HTML as Django's, without a template include per option."""
-
-    template_name = "risks/widgets/select.html"
-
-
 class RegisterFilterForm(forms.Form):
     """Every field is optional; a bad value is reported, not silently ignored."""
 
     period = forms.ChoiceField(label="Scores as at", required=False)
     status = forms.ChoiceField(label="Status", choices=[("", "Any"), *Risk.Status.choices], required=False)
     kind = forms.ChoiceField(label="Kind", choices=[("", "Any"), *Risk.Kind.choices], required=False)
-    owner = forms.ModelChoiceField(
-        label="Owner", queryset=None, required=False, empty_label="Anyone", widget=LongSelect
-    )
+    # Text, not a list of every owner: at a hundred times the register that list ran to
+    # hundreds of names and was most of the page's time (benchmarks/).
+    owner = forms.CharField(label="Owner", required=False, max_length=150, help_text="Name or username")
     band = forms.ChoiceField(label="Current band", required=False)
     # With impact, one cell of the heat map: its "and N more" link lands here.
     likelihood = forms.TypedChoiceField(label="Current likelihood", coerce=int, empty_value=None, required=False)
@@ -77,9 +69,6 @@ class RegisterFilterForm(forms.Form):
     def __init__(self, *args, periods, matrix: ScoringMatrix | None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["period"].choices = [(p.slug, p.label) for p in reversed(periods)]
-        # EXISTS, not a join made DISTINCT: the owners, without reading every risk twice.
-        owns = Risk.objects.filter(owner=OuterRef("pk"))
-        self.fields["owner"].queryset = get_user_model().objects.filter(Exists(owns))
         bands = matrix.sorted_bands if matrix else []
         self.fields["band"].choices = [("", "Any")] + [(str(b.pk), b.label) for b in bands]
         self.bands = {str(b.pk): b for b in bands}
@@ -93,13 +82,12 @@ class RegisterFilterForm(forms.Form):
         for name in ("period", "status", "kind", "band", "likelihood", "impact"):
             label = self.fields[name].label.lower()
             self.fields[name].error_messages["invalid_choice"] = f"Select a {label} from the list"
-        self.fields["owner"].error_messages["invalid_choice"] = "Select an owner from the list"
         self.helper = filter_form_helper(
             "Filter the register",
             Field.select("period"),
             Field.select("status"),
             Field.select("kind"),
-            Field.select("owner"),
+            Field.text("owner"),
             Field.select("band"),
             Field.select("likelihood"),
             Field.select("impact"),
@@ -113,7 +101,7 @@ class RegisterFilterForm(forms.Form):
         if data.get("kind"):
             risks = risks.filter(kind=data["kind"])
         if data.get("owner"):
-            risks = risks.filter(owner=data["owner"])
+            risks = risks.filter(person_matches("owner", data["owner"]))
         scored = {}
         band = self.bands.get(data.get("band") or "")
         if band:
