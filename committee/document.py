@@ -49,6 +49,14 @@ def meeting_date_text(content: dict) -> str:
     return date.fromisoformat(content["meeting_date"]).strftime("%-d %B %Y")
 
 
+def published_status_line(content: dict, *, version: int, correction_reason: str) -> str:
+    """What a published version says of itself, on the page and in its PDF and Word files."""
+    line = f"As presented to the {content['committee']} on {meeting_date_text(content)}"
+    if version > 1:
+        line += f" (version {version}, corrected: {correction_reason})"
+    return line + "."
+
+
 def headline(content: dict) -> str:
     h = content["headline"]
     when = f" in {h['assessed_in']}" if h["assessed_in"] else f" for {content['period']['label']}"

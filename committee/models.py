@@ -82,3 +82,42 @@ class PublishedPaper(models.Model):
 
     def __str__(self):
         return f"{self.paper} (version {self.version})"
+
+
+# The snapshot's small values that the page around the paper and the files' names show.
+HEADING_KEYS = ["committee", "meeting_date", "agenda_item", "title", "period"]
+
+
+class PublishedPage(models.Model):
+    """A published version's page, rendered once from its snapshot: the snapshot never
+    changes, so neither does the page. Kept apart from the snapshot, which at 100 times
+    the real data is megabytes of JSON to read and decode, and tables to render, on
+    every view.
+    """
+
+    version = models.OneToOneField(PublishedPaper, on_delete=models.CASCADE, related_name="page")
+    heading = models.JSONField(help_text="The snapshot's HEADING_KEYS.")
+    body = models.TextField(help_text="The paper's sections as HTML, escaped when rendered.")
+    created = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"Page of {self.version}"
+
+
+class PublishedFile(models.Model):
+    """A download of a published version, rendered once and kept, so it is not rendered
+    again by every process and after every restart (a 100x paper's PDF takes over 30 s).
+    It is what the committee was sent.
+    """
+
+    version = models.ForeignKey(PublishedPaper, on_delete=models.CASCADE, related_name="files")
+    name = models.CharField(max_length=40, help_text="The download's name in its address, e.g. report.pdf.")
+    content = models.BinaryField()
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["version", "name"]
+        constraints = [models.UniqueConstraint(fields=["version", "name"], name="one_file_per_name_per_version")]
+
+    def __str__(self):
+        return f"{self.name} of {self.version}"

@@ -37,6 +37,29 @@ RISK_SECTION_NAMES = {
 }
 
 
+def page_body(content: dict) -> str:
+    """The paper's sections as the page shows them (with RAG tags), escaped as any template."""
+    return render_to_string("committee/_blocks.html", {"content": content, "blocks": blocks(content), "screen": True})
+
+
+def download(filename: str, content: dict, *, status_line: str) -> bytes:
+    """One of the paper's downloads, by its name in the address (committee.views.DOWNLOADS)."""
+    match filename:
+        case "report.pdf":
+            return pdf(content, status_line=status_line)
+        case "report.docx":
+            return docx(content, status_line=status_line)
+        case "report.xlsx":
+            return xlsx(content)
+        case "red-list.csv":
+            return list_csv(content, "red_list")
+        case "improving-list.csv":
+            return list_csv(content, "improving")
+        case "risk-movements.csv":
+            return risk_movements_csv(content)
+    raise ValueError(f"No download called {filename!r}")
+
+
 def tables(content: dict) -> list:
     return [block for block in blocks(content) if block.kind == "table"]
 

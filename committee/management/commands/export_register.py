@@ -46,6 +46,9 @@ MODELS = [
     "risks.action",
     "committee.paper",
     "committee.publishedpaper",
+    # The page and files as rendered from each version: a restored register serves the same bytes.
+    "committee.publishedpage",
+    "committee.publishedfile",
 ]
 
 

@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from commitments.models import ReportingPeriod
 from committee.models import Paper
-from committee.services import paper_publish
+from committee.services import paper_publish, published_file
 
 
 class Command(BaseCommand):
@@ -28,4 +28,8 @@ class Command(BaseCommand):
             published = paper_publish(paper=paper, user=None, correction_reason=correction_reason)
         except ValidationError as error:
             raise CommandError("; ".join(error.messages)) from None
+        # A command has no request timeout: render the slow files now, so that no reader
+        # waits for them (the web publish leaves them to their first download).
+        for name in ("report.docx", "report.pdf"):
+            published_file(version=published, name=name)
         self.stdout.write(self.style.SUCCESS(f"Published version {published.version} of the {period.label} paper."))
