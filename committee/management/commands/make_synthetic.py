@@ -26,6 +26,7 @@ from django.db.models import Max
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from commitments.caching import register_changed
 from commitments.models import Commitment, CommitmentPolicyArea, Plan, PolicyArea, Rag, ReportingPeriod, StatusUpdate
 from committee.models import Paper
 from committee.services import paper_publish
@@ -158,6 +159,8 @@ class Command(BaseCommand):
                 with connection.cursor() as cursor:
                     cursor.execute("ANALYZE")
             paper = self._paper(periods)
+            # bulk_create sends no signals: say so to the commitments register's cache.
+            register_changed()
         self.stdout.write(
             self.style.SUCCESS(
                 f"{title}: {len(commitments)} commitments, {updates} status updates, {len(risks)} risks, "
