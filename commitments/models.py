@@ -221,7 +221,9 @@ class CommitmentQuerySet(models.QuerySet):
 
         Read them with Commitment.update_in(period): no query per row.
         """
-        updates = StatusUpdate.objects.filter(period__in=list(periods)).select_related("period")
+        # Without their periods: update_in matches on period_id, and a period object per
+        # update was a fifth of the objects the register built.
+        updates = StatusUpdate.objects.filter(period__in=list(periods)).order_by()
         if approved_only:
             updates = updates.approved()
         return self.prefetch_related(models.Prefetch("status_updates", queryset=updates, to_attr="updates_shown"))
