@@ -449,8 +449,9 @@ class RegisterVersion(models.Model):
     """A token that changes whenever anything the register shows changes.
 
     The register's rendered table is cached under it (commitments.caching). It lives in
-    the database, written in the same transaction as the change, so every web worker
-    sees a change the moment it is committed and never serves a table older than it.
+    the database and is renewed after the change, in its transaction if it has one, so a
+    worker that reads the new token also reads the change: none serves a table older
+    than the data.
     One row; a new random token on each change, so no token repeats, even after a
     restore from a backup.
     """
