@@ -29,7 +29,7 @@ test: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	DJANGO_DEBUG=true $(PY) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n auto --dist loadfile $(PYTEST_ARGS)
 
 format: install
 	$(VENV)/bin/ruff check --fix .
