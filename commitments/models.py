@@ -211,10 +211,14 @@ class CommitmentQuerySet(models.QuerySet):
     def led_by(self, user):
         return self.filter(Q(officer_lead=user) | Q(smt_lead=user))
 
-    def with_people(self):
-        return self.select_related("smt_lead", "officer_lead").prefetch_related(
+    def with_policy_areas(self):
+        """Prefetch the areas that Commitment.policy_area_names reads."""
+        return self.prefetch_related(
             models.Prefetch("areas", queryset=CommitmentPolicyArea.objects.select_related("policy_area"))
         )
+
+    def with_people(self):
+        return self.select_related("smt_lead", "officer_lead").with_policy_areas()
 
     def with_updates_in(self, periods, *, approved_only: bool = True):
         """Prefetch the commitments' updates in these periods into `updates_shown`.
@@ -324,7 +328,7 @@ class Commitment(models.Model):
     def policy_area_names(self) -> str:
         """'VAWG / Protecting Victims and Witnesses', in the order the plan gives them.
 
-        Reads the prefetched areas (CommitmentQuerySet.with_people), which come in
+        Reads the prefetched areas (CommitmentQuerySet.with_policy_areas), which come in
         CommitmentPolicyArea's order: by position.
         """
         return " / ".join(area.policy_area.name for area in self.areas.all())
