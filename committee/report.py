@@ -8,14 +8,10 @@ snapshot are all rendered from it, so they cannot disagree.
 from django.conf import settings
 from django.db.models import prefetch_related_objects
 
-from commitments.models import NOT_ASSESSED, Commitment, Plan, Rag, ReportingPeriod
+from commitments.models import NOT_ASSESSED, Commitment, Plan, Rag, ReportingPeriod, rag_label
 from risks.models import Risk
 
 STATUSES = [Rag.RED.value, Rag.AMBER.value, Rag.GREEN.value, ""]
-
-
-def rag_label(value: str) -> str:
-    return Rag(value).label if value else NOT_ASSESSED
 
 
 def paragraphs(text: str) -> list[str]:
