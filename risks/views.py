@@ -1,4 +1,5 @@
 import re
+from collections import defaultdict
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -350,21 +351,20 @@ def heatmap(request):
         moves += [Move(a.risk, a, None, matrix) for a in dropped]
         moves = sorted(moves, key=lambda move: move.risk.ref)[:MOVES_SHOWN]
 
-    def entries(key):
-        return [
+    entries = defaultdict(list)
+    for a in listed:
+        entries[a.current_likelihood, a.current_impact].append(
             {
                 "risk": a.risk,
                 # A listed risk moved if it had no assessment before, or another cell.
                 "moved": compare and _moved(before.get(a.risk_id), a),
                 "from": before.get(a.risk_id),
             }
-            for a in listed
-            if (a.current_likelihood, a.current_impact) == key
-        ]
+        )
 
     def cell(key, heat_cell=None):
         number = counts.get(key, 0)
-        shown = entries(key)
+        shown = entries[key]
         query = f"period={period.slug}&likelihood={key[0]}&impact={key[1]}" if period else ""
         return {
             "cell": heat_cell,
