@@ -52,6 +52,22 @@ def test_register_shows_the_latest_reported_quarter_and_the_one_before(client_as
     assert table[4][-2:] == ["Not assessed", "Not assessed"]
 
 
+def test_register_rows_escape_their_text_and_say_what_is_missing(client_as_committee, periods):
+    words = " ".join(f"word{n}" for n in range(45))
+    commitment = CommitmentFactory(ref=7, text=f"<b>Bold</b> & {words}")
+    commitment.areas.all().delete()
+
+    response = client_as_committee.get(REGISTER)
+
+    (table,) = tables(response.content)
+    assert table[1][1] == "–"
+    assert table[1][2] == f"<b>Bold</b> & {' '.join(words.split()[:38])} …"
+    assert table[1][3] == "SMT: none Officer: none"
+    assert table[1][-1] == "Not assessed"
+    assert "<b>Bold</b>" not in response.content.decode()
+    assert f'href="{reverse("commitments:detail", args=[7])}"' in response.content.decode()
+
+
 @pytest.mark.parametrize(
     ("query", "refs"),
     [
