@@ -218,9 +218,15 @@ class CommitmentQuerySet(models.QuerySet):
         return self.filter(Q(officer_lead=user) | Q(smt_lead=user))
 
     def with_policy_areas(self):
-        """Prefetch the areas that Commitment.policy_area_names reads."""
+        """Prefetch the areas that Commitment.policy_area_names reads, into `areas_in_order`.
+
+        Into a list, not the `areas` manager: filling a manager's cache clones a queryset
+        per commitment, which was most of the paper's time at 100 times the real data.
+        """
         return self.prefetch_related(
-            models.Prefetch("areas", queryset=CommitmentPolicyArea.objects.select_related("policy_area"))
+            models.Prefetch(
+                "areas", queryset=CommitmentPolicyArea.objects.select_related("policy_area"), to_attr="areas_in_order"
+            )
         )
 
     def with_people(self):
@@ -334,10 +340,10 @@ class Commitment(models.Model):
     def policy_area_names(self) -> str:
         """'VAWG / Protecting Victims and Witnesses', in the order the plan gives them.
 
-        Reads the prefetched areas (CommitmentQuerySet.with_policy_areas), which come in
+        Reads the areas CommitmentQuerySet.with_policy_areas prefetched, which come in
         CommitmentPolicyArea's order: by position.
         """
-        return " / ".join(area.policy_area.name for area in self.areas.all())
+        return " / ".join(area.policy_area.name for area in self.areas_in_order)
 
     def update_in(self, period):
         """The update prefetched by CommitmentQuerySet.with_updates_in for the period, or None."""
