@@ -2,7 +2,8 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Upper
 
 from commitments.models import NOT_ASSESSED, PolicyArea, Rag, StatusUpdate
 from commitments.services import require_narrative
@@ -132,7 +133,9 @@ class RegisterFilterForm(forms.Form):
         data = self.cleaned_data
         if data.get("q"):
             text = data["q"].strip()
-            match = Q(text__icontains=text) | Q(wmp_lead__icontains=text)
+            # search_text is the text in capitals (Commitment.search_text), capitalised
+            # by the database as the words are, so the two always agree.
+            match = Q(search_text__contains=Upper(Value(text))) | Q(wmp_lead__icontains=text)
             if (ref := whole_number(text)) is not None:
                 match |= Q(ref=ref)
             commitments = commitments.filter(match)

@@ -227,6 +227,6 @@ def test_text_search_can_use_the_trigram_indexes_on_postgresql(register):
         cursor.execute("SET LOCAL enable_indexscan = off")
     plan = search.explain()
 
-    assert "commitment_text_trgm" in plan
+    assert "commitment_search_text_trgm" in plan
     assert "commitment_wmp_lead_trgm" in plan
     assert [c.ref for c in search] == [60]
