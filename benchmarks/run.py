@@ -25,8 +25,11 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results.json"
 PG = ["-h", "127.0.0.1", "-p", "5432", "-U", "postgres"]
 DEFAULT_SCALES = ["1", "10", "100"]
-REPEATS = 20  # timed requests per page, after 3 warm-up requests
-ROUNDS = 4  # HTML pages: REPEATS split over this many interleaved rounds
+# Timed requests per page, after 3 warm-up requests. Twice the 20: a shared
+# two-core machine's speed drifts by a third between rounds, and the checks compare pages
+# within a few milliseconds of each other.
+REPEATS = 40
+ROUNDS = 8  # HTML pages: REPEATS split over this many interleaved rounds
 
 # The environment of every process the bench starts: production-like settings
 # (debug off, manifest-free static files), plain HTTP, and the bench URLconf.

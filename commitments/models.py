@@ -301,7 +301,7 @@ class Commitment(models.Model):
     text = models.TextField("individual commitment")
     # The text in capitals, kept by the database, for the register's case-insensitive
     # search: at 100 times the plan a common word matches 16,000 commitments, and
-    # capitalising each one's text again on every search was most of the search's time.
+    # capitalising each one's text again was most of the time it took to count them.
     search_text = models.GeneratedField(expression=Upper("text"), output_field=models.TextField(), db_persist=True)
     smt_lead = models.ForeignKey(
         settings.AUTH_USER_MODEL,
