@@ -1,7 +1,4 @@
-import os
 import re
-import subprocess
-import sys
 from io import StringIO
 from pathlib import Path
 from unittest import mock
@@ -16,6 +13,7 @@ from django.urls import reverse
 from riskreg.management.commands.load_demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from riskreg.models import User
 from riskreg.roles import Role
+from tests.commands import run_manage
 
 pytestmark = pytest.mark.django_db
 
@@ -163,19 +161,8 @@ def test_govuk_css_asset_urls_resolve_under_static():
     assert "GDS Transport" not in css
 
 
-def _run_manage(*args, env_overrides):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-    # The settings are under test, not a database; but the model checks ask one what it
-    # supports (Commitment.search_text is a GeneratedField), so give them one that exists.
-    env["DATABASE_URL"] = "sqlite://:memory:"
-    env.update(env_overrides)
-    return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
-    )
-
-
 def test_production_settings_pass_the_deploy_check():
-    result = _run_manage(
+    result = run_manage(
         "check",
         "--deploy",
         "--fail-level",
@@ -191,7 +178,7 @@ def test_production_settings_pass_the_deploy_check():
 
 
 def test_without_a_secret_key_production_refuses_to_start():
-    result = _run_manage("check", env_overrides={})
+    result = run_manage("check", env_overrides={})
 
     assert result.returncode != 0
     assert "Set DJANGO_SECRET_KEY" in result.stderr

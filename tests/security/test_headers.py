@@ -1,18 +1,14 @@
 """What a person's browser receives: security headers and cookies on a signed-in page,
 and the production settings that Django's deploy check looks at."""
 
-import os
 import re
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from django.conf import settings
 
-pytestmark = pytest.mark.django_db
+from tests.commands import run_manage
 
-ROOT = Path(settings.BASE_DIR)
+pytestmark = pytest.mark.django_db
 
 
 def _directives(header: str) -> dict[str, list[str]]:
@@ -86,19 +82,8 @@ PRODUCTION = {
 }
 
 
-def _run_manage(*args, env_overrides):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-    # The settings are under test, not a database; but the model checks ask one what it
-    # supports (Commitment.search_text is a GeneratedField), so give them one that exists.
-    env["DATABASE_URL"] = "sqlite://:memory:"
-    env.update(env_overrides)
-    return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
-    )
-
-
 def test_production_settings_with_two_factor_sign_in_pass_the_deploy_check():
-    result = _run_manage(
+    result = run_manage(
         "check", "--deploy", "--fail-level", "WARNING", env_overrides={**PRODUCTION, "DJANGO_ADMIN_2FA": "true"}
     )
 
@@ -107,7 +92,7 @@ def test_production_settings_with_two_factor_sign_in_pass_the_deploy_check():
 
 
 def test_production_asks_admins_for_a_code_and_throttles_sign_in_by_default():
-    result = _run_manage(
+    result = run_manage(
         "shell",
         "--no-imports",
         "-c",

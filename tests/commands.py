@@ -1,0 +1,25 @@
+"""manage.py in a child process, as an operator runs it, with the settings under test."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from django.conf import settings
+
+
+def run_manage(*args, env_overrides):
+    """Without the suite's DJANGO_ settings, with `env_overrides` instead."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    # The settings are under test, not a database; but the model checks ask one what it
+    # supports (Commitment.search_text is a GeneratedField), so give them one that exists.
+    env["DATABASE_URL"] = "sqlite://:memory:"
+    env.update(env_overrides)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=Path(settings.BASE_DIR),
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
