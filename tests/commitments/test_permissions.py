@@ -1,8 +1,5 @@
 """Each role, on each commitments page: who may, and who is refused (never a 200)."""
 
-import csv as csv_module
-import io
-
 import pytest
 from django.urls import reverse
 
@@ -10,6 +7,7 @@ from commitments.models import ReportingPeriod, StatusUpdate
 from riskreg.roles import Role
 from tests.factories import StatusUpdateFactory, UserFactory
 from tests.html import tables
+from tests.security.helpers import csv_cells
 
 pytestmark = pytest.mark.django_db
 
@@ -140,7 +138,7 @@ def test_the_committee_sees_approved_statuses_only_in_the_register(client_as_com
     assert table[1][-2:] == ["Green", "Not assessed"]
     assert b"Update state in that quarter" not in page.content
     csv = client_as_committee.get(reverse("commitments:register_download", args=["csv"]) + "?period=2025-26-q3")
-    header, row = csv_module.reader(io.StringIO(csv.content.decode("utf-8-sig")))
+    header, row = csv_cells(csv.content)
     downloaded = dict(zip(header, row, strict=True))
     assert (downloaded["2025/26 Q2"], downloaded["2025/26 Q3"], downloaded["2025/26 Q3 Update"]) == ("Green", "", "")
 

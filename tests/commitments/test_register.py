@@ -1,4 +1,3 @@
-import csv
 import io
 import os
 
@@ -12,6 +11,7 @@ from commitments.models import Commitment, ReportingPeriod
 from riskreg.roles import Role
 from tests.factories import CommitmentFactory, ReportingPeriodFactory, StatusUpdateFactory, UserFactory
 from tests.html import tables
+from tests.security.helpers import csv_cells
 
 pytestmark = pytest.mark.django_db
 
@@ -31,10 +31,6 @@ def register(periods, officer, smt_lead):
         StatusUpdateFactory(commitment=commitment, period=periods[1], rag=q1, narrative="")
         StatusUpdateFactory(commitment=commitment, period=periods[2], rag=q2, narrative=f"Q2 update of {ref}")
     CommitmentFactory(ref=99, text="Placeholder", areas=["Partnerships"])
-
-
-def csv_rows(response):
-    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
 
 
 def test_register_shows_the_latest_reported_quarter_and_the_one_before(client_as_committee, register):
@@ -94,7 +90,9 @@ def test_filters_and_downloads_give_the_same_rows(client_as_admin, register, que
     on_screen = [row[0].split(":")[0] for row in table[1:]]
     downloaded = [
         row[0]
-        for row in csv_rows(client_as_admin.get(reverse("commitments:register_download", args=["csv"]) + query))[1:]
+        for row in csv_cells(
+            client_as_admin.get(reverse("commitments:register_download", args=["csv"]) + query).content
+        )[1:]
     ]
     workbook = load_workbook(
         io.BytesIO(client_as_admin.get(reverse("commitments:register_download", args=["xlsx"]) + query).content)
@@ -111,7 +109,9 @@ def test_a_lead_who_leads_nothing_matches_no_rows(client_as_admin, register):
 
 
 def test_download_has_the_import_columns_and_the_quarters_shown(client_as_admin, register):
-    rows = csv_rows(client_as_admin.get(reverse("commitments:register_download", args=["csv"]) + "?period=2025-26-q2"))
+    rows = csv_cells(
+        client_as_admin.get(reverse("commitments:register_download", args=["csv"]) + "?period=2025-26-q2").content
+    )
 
     assert rows[0] == [
         "Ref", "Policy Area", "Individual Commitment", "SMT Lead", "Officer Lead", "WMP Lead", "Timescale",
@@ -141,7 +141,7 @@ def test_download_with_invalid_filters_sends_back_to_the_register(client_as_offi
 def test_formulas_in_text_are_neutralised_in_downloads(client_as_admin, periods):
     CommitmentFactory(ref=7, text='=HYPERLINK("http://evil.example","click")')
 
-    rows = csv_rows(client_as_admin.get(reverse("commitments:register_download", args=["csv"])))
+    rows = csv_cells(client_as_admin.get(reverse("commitments:register_download", args=["csv"])).content)
 
     assert rows[1][2] == '\'=HYPERLINK("http://evil.example","click")'
 

@@ -1,4 +1,3 @@
-import csv
 import io
 
 import pytest
@@ -9,6 +8,7 @@ from commitments.models import ReportingPeriod
 from risks.models import Assessment, Risk
 from tests.factories import ReportingPeriodFactory, UserFactory
 from tests.risks.factories import AssessmentFactory, RiskFactory
+from tests.security.helpers import csv_cells
 
 pytestmark = pytest.mark.django_db
 
@@ -125,7 +125,7 @@ def test_the_csv_download_has_exactly_the_filtered_rows(client_as_committee, reg
     response = client_as_committee.get(REGISTER, {"kind": "topical", "download": "csv"})
 
     assert response["Content-Disposition"] == 'attachment; filename="risk-register-2025-26-q2.csv"'
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = csv_cells(response.content)
     assert rows[0][:7] == ["Ref", "Title", "Kind", "Owner", "Status", "Period", "Current score"]
     assert [(r[0], r[6], r[7], r[9], r[10]) for r in rows[1:]] == [
         ("CR01", "16", "Very high", "12", "increased"),
