@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce, Upper
+from django.http import Http404
 from simple_history.models import HistoricalRecords
 
 
@@ -107,6 +108,15 @@ class ReportingPeriodQuerySet(models.QuerySet):
     def started(self):
         return self.exclude(status=ReportingPeriod.Status.UPCOMING)
 
+    def previous_of(self, period):
+        """The quarter before `period` (none, if the register lacks it), as a queryset: a
+        subquery in another filter costs no query of its own."""
+        return self.by_key(*period.previous_key)
+
+    def open(self):
+        """The quarters taking updates and assessments now."""
+        return self.filter(status=ReportingPeriod.Status.OPEN)
+
     def by_key(self, year: int, quarter: int):
         return self.filter(financial_year=year, quarter=quarter)
 
@@ -120,6 +130,13 @@ class ReportingPeriodQuerySet(models.QuerySet):
     def from_url(self, fy: str, q: str):
         """The period of an address such as /2025-26/q2/, or None."""
         return self.from_slug(f"{fy}-{q}")
+
+    def from_url_or_404(self, fy: str, q: str):
+        """The period of an address such as /2025-26/q2/; a 404 page if there is none."""
+        period = self.from_url(fy, q)
+        if period is None:
+            raise Http404("No such reporting period.")
+        return period
 
     def from_slug(self, slug: str):
         """The period named by a URL slug such as '2025-26-q2', or None."""
@@ -196,6 +213,13 @@ class ReportingPeriod(models.Model):
     @property
     def previous_key(self) -> tuple[int, int]:
         return previous_quarter(self.financial_year, self.quarter)
+
+    def previous(self, among=None) -> "ReportingPeriod | None":
+        """The quarter before, or None if the register has none: from `among` when the
+        caller has the periods loaded already (no query), else from the database."""
+        if among is not None:
+            return next((p for p in among if p.key == self.previous_key), None)
+        return ReportingPeriod.objects.previous_of(self).first()
 
     @property
     def is_open(self) -> bool:

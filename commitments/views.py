@@ -26,13 +26,6 @@ def _current_plan():
     return plan
 
 
-def _period_from_url(fy: str, q: str) -> ReportingPeriod:
-    period = ReportingPeriod.objects.from_url(fy, q)
-    if period is None:
-        raise Http404("No such reporting period.")
-    return period
-
-
 def _register(request):
     """The filtered register: (form, commitments, period shown, the period before it)."""
     periods = list(ReportingPeriod.objects.started())
@@ -50,7 +43,7 @@ def _register(request):
     by_slug = {p.slug: p for p in periods}
     period = by_slug.get(form.cleaned_data.get("period")) if form.is_bound else None
     period = period or default
-    previous = next((p for p in periods if period and p.key == period.previous_key), None)
+    previous = period.previous(among=periods) if period else None
     if form.is_bound:
         commitments = form.filter(commitments, period)
     shown = [p for p in (previous, period) if p]
@@ -132,7 +125,7 @@ def detail(request, ref):
     commitment = get_object_or_404(Commitment.objects.with_people(), plan=_current_plan(), ref=ref)
     can_see_unapproved = permissions.can_see_unapproved(request.user, commitment)
     updates = _visible_updates(request.user, commitment)
-    open_periods = list(ReportingPeriod.objects.filter(status=ReportingPeriod.Status.OPEN))
+    open_periods = list(ReportingPeriod.objects.open())
     by_period = {u.period_id: u for u in updates}
     actions = []
     for period in open_periods:
@@ -176,10 +169,11 @@ def mine(request):
     user = request.user
     if not user.is_staff_member():
         raise PermissionDenied
-    open_periods = list(ReportingPeriod.objects.filter(status=ReportingPeriod.Status.OPEN))
+    open_periods = list(ReportingPeriod.objects.open())
     plan = _current_plan()
-    all_periods = {p.key: p for p in ReportingPeriod.objects.all()}
-    previous_periods = [all_periods[p.previous_key] for p in open_periods if p.previous_key in all_periods]
+    all_periods = list(ReportingPeriod.objects.all())
+    previous_periods = [p.previous(among=all_periods) for p in open_periods]
+    previous_periods = [p for p in previous_periods if p]
     # The review table names each update's author: load them with the updates, or each
     # submitted update costs a query (Commitment.update_in reads `updates_shown`).
     updates = StatusUpdate.objects.filter(period__in=open_periods + previous_periods).select_related("period", "author")
@@ -195,7 +189,7 @@ def mine(request):
     for commitment in led:
         for period in open_periods:
             update = commitment.update_in(period)
-            previous = commitment.update_in(all_periods.get(period.previous_key))
+            previous = commitment.update_in(period.previous(among=all_periods))
             if commitment.officer_lead_id == user.pk:
                 to_write.append((commitment, period, update))
             if commitment.smt_lead_id == user.pk:
@@ -223,17 +217,14 @@ def mine(request):
 
 def _update_page(request, ref, fy, q):
     commitment = get_object_or_404(Commitment.objects.with_people(), plan=_current_plan(), ref=ref)
-    period = _period_from_url(fy, q)
+    period = ReportingPeriod.objects.from_url_or_404(fy, q)
     update = (
         StatusUpdate.objects.select_related("author", "reviewer", "period")
         .filter(commitment=commitment, period=period)
         .first()
     )
-    previous_key = period.previous_key
     previous = (
-        StatusUpdate.objects.filter(
-            commitment=commitment, period__financial_year=previous_key[0], period__quarter=previous_key[1]
-        )
+        StatusUpdate.objects.filter(commitment=commitment, period__in=ReportingPeriod.objects.previous_of(period))
         .select_related("period")
         .first()
     )

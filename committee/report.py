@@ -8,7 +8,7 @@ snapshot are all rendered from it, so they cannot disagree.
 from django.conf import settings
 from django.db.models import prefetch_related_objects
 
-from commitments.models import NOT_ASSESSED, Commitment, Plan, Rag, ReportingPeriod, rag_label
+from commitments.models import NOT_ASSESSED, Commitment, Plan, Rag, rag_label
 from risks.models import Risk
 
 STATUSES = [Rag.RED.value, Rag.AMBER.value, Rag.GREEN.value, ""]
@@ -60,7 +60,7 @@ def _risk_table(risks, previous, current) -> dict:
 def build_report(paper) -> dict:
     """Everything the paper shows for `paper.period` (Q) against the quarter before (P)."""
     current = paper.period
-    previous = ReportingPeriod.objects.by_key(*current.previous_key).first()
+    previous = current.previous()
     plan_commitments = Commitment.objects.in_plan(Plan.objects.current()).active()
     shown = [p for p in (previous, current) if p]
 

@@ -50,15 +50,8 @@ class Shown:
         )
 
 
-def _period(fy: str, q: str) -> ReportingPeriod:
-    period = ReportingPeriod.objects.from_url(fy, q)
-    if period is None:
-        raise Http404("No such quarter.")
-    return period
-
-
 def _shown(request, fy, q) -> Shown:
-    period = _period(fy, q)
+    period = ReportingPeriod.objects.from_url_or_404(fy, q)
     paper = Paper.objects.filter(period=period).first() or Paper(period=period)
     # Versions are listed by number without their (large) content: the one shown is
     # served from its stored page and files, rendered from the content once.
@@ -169,7 +162,7 @@ def paper_download(request, fy, q, filename):
 def paper_edit(request, fy, q):
     if not services.can_manage_papers(request.user):
         raise PermissionDenied
-    period = _period(fy, q)
+    period = ReportingPeriod.objects.from_url_or_404(fy, q)
     paper = Paper.objects.filter(period=period).first() or _new_paper(period)
     form = PaperForm(posted(request), instance=paper)
     if request.method == "POST" and form.is_valid():
@@ -181,9 +174,7 @@ def paper_edit(request, fy, q):
 
 def _new_paper(period) -> Paper:
     """A new quarter's paper starts from the previous quarter's paragraphs and meeting details."""
-    previous = Paper.objects.filter(
-        period__financial_year=period.previous_key[0], period__quarter=period.previous_key[1]
-    ).first()
+    previous = Paper.objects.filter(period=period.previous()).first()
     paper = Paper(period=period)
     if previous:
         for name in [
@@ -204,7 +195,7 @@ def _new_paper(period) -> Paper:
 def paper_publish(request, fy, q):
     if not services.can_manage_papers(request.user):
         raise PermissionDenied
-    period = _period(fy, q)
+    period = ReportingPeriod.objects.from_url_or_404(fy, q)
     paper = Paper.objects.filter(period=period).first()
     if paper is None:
         messages.error(request, "Write the paper's meeting details before publishing it.")
