@@ -10,13 +10,10 @@ import json
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 
 from commitments.models import (
     Commitment,
-    CommitmentPolicyArea,
     Plan,
     PolicyArea,
     Rag,
@@ -44,7 +41,7 @@ class CommitmentChange:
 
 @dataclass
 class ImportPlan:
-    """What an import would do. Nothing is written until apply_import."""
+    """What an import would do. Nothing is written until services.commitments_import_apply."""
 
     plan: Plan | None
     errors: list[str] = field(default_factory=list)
@@ -61,6 +58,11 @@ class ImportPlan:
     @property
     def has_changes(self) -> bool:
         return any(change.changes for change in self.changes)
+
+    @property
+    def summary(self) -> str:
+        count = len(self.changes)
+        return f"{count} commitment{'s' if count != 1 else ''} changed"
 
     def digest(self) -> str:
         """Fingerprint of the changes, to check at confirmation that they are still what was previewed."""
@@ -244,43 +246,3 @@ def _plan_row(row, result, periods, users, existing, known_areas, updates, seen)
     result.values[ref] = wanted
     if change.changes:
         result.changes.append(change)
-
-
-@transaction.atomic
-def apply_import(result: ImportPlan, user) -> int:
-    """Write every change of a valid plan, or nothing. Returns how many commitments changed."""
-    if not result.is_valid:
-        raise ValueError("An import with errors cannot be applied.")
-    for name in result.new_policy_areas:
-        PolicyArea.objects.get_or_create(name=name)
-    areas = {area.name: area for area in PolicyArea.objects.all()}
-    periods = {p.pk: p for p in ReportingPeriod.objects.all()}
-    changed_refs = {change.ref for change in result.changes}
-    existing = {c.ref: c for c in Commitment.objects.in_plan(result.plan).filter(ref__in=changed_refs)}
-    now = timezone.now()
-    for ref in sorted(changed_refs):
-        wanted = result.values[ref]
-        commitment = existing.get(ref) or Commitment(plan=result.plan, ref=ref)
-        commitment.text = wanted["text"]
-        commitment.smt_lead = wanted["smt_lead"]
-        commitment.officer_lead = wanted["officer_lead"]
-        commitment.wmp_lead = wanted["wmp_lead"]
-        commitment.timescale = wanted["timescale"]
-        commitment._history_user = user
-        commitment.save()
-        if [a.policy_area.name for a in commitment.areas.select_related("policy_area")] != wanted["policy_areas"]:
-            commitment.areas.all().delete()
-            for position, name in enumerate(wanted["policy_areas"]):
-                CommitmentPolicyArea.objects.create(commitment=commitment, policy_area=areas[name], position=position)
-        for period_pk, (rag, narrative) in wanted["statuses"].items():
-            update, _ = StatusUpdate.objects.get_or_create(
-                commitment=commitment, period=periods[period_pk], defaults={"version": 0}
-            )
-            update.rag, update.narrative = rag, narrative
-            update.state = StatusUpdate.State.APPROVED
-            update.author = update.author or user
-            update.reviewer, update.reviewed_at = user, now
-            update.version += 1
-            update._history_user = user
-            update.save()
-    return len(changed_refs)

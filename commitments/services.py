@@ -7,7 +7,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from commitments import permissions
-from commitments.models import Commitment, Rag, ReportingPeriod, StatusUpdate
+from commitments.importing import ImportPlan
+from commitments.models import Commitment, CommitmentPolicyArea, PolicyArea, Rag, ReportingPeriod, StatusUpdate
 
 
 @dataclass
@@ -42,7 +43,7 @@ def status_update_save(
     *,
     commitment: Commitment,
     period: ReportingPeriod,
-    user,
+    by,
     rag: str,
     narrative: str,
     version: int,
@@ -50,14 +51,14 @@ def status_update_save(
 ) -> StatusUpdate:
     """Save the officer's draft, or submit it for review. Refuses a stale version."""
     update = _locked_update(commitment, period)
-    if not permissions.can_edit_update(user, commitment, period, update):
+    if not permissions.can_edit_update(by, commitment, period, update):
         raise PermissionDenied
     _check_version(update, version)
     if submit:
         require_narrative(rag, narrative)
     if update is None:
         update = StatusUpdate(commitment=commitment, period=period, version=0)
-    update.rag, update.narrative, update.author = rag, narrative, user
+    update.rag, update.narrative, update.author = rag, narrative, by
     update.state = StatusUpdate.State.SUBMITTED if submit else StatusUpdate.State.DRAFT
     update.submitted_at = timezone.now() if submit else None
     update.version += 1
@@ -90,12 +91,52 @@ def status_update_review(*, update: StatusUpdate, reviewer, approve: bool, comme
 
 
 @transaction.atomic
-def period_set_status(*, period: ReportingPeriod, status: str, user) -> ReportingPeriod:
+def period_set_status(*, period: ReportingPeriod, status: str, by) -> ReportingPeriod:
     """Open, close or reopen a quarter. The change is kept in the period's history."""
-    if not permissions.can_manage_register(user):
+    if not permissions.can_manage_register(by):
         raise PermissionDenied
     if status not in ReportingPeriod.Status.values:
         raise ValidationError("Choose open or closed")
     period.status = status
     period.save(update_fields=["status"])
     return period
+
+
+@transaction.atomic
+def commitments_import_apply(*, result: ImportPlan, by) -> int:
+    """Write every change of a valid plan, or nothing. Returns how many commitments changed."""
+    if not result.is_valid:
+        raise ValueError("An import with errors cannot be applied.")
+    for name in result.new_policy_areas:
+        PolicyArea.objects.get_or_create(name=name)
+    areas = {area.name: area for area in PolicyArea.objects.all()}
+    periods = {p.pk: p for p in ReportingPeriod.objects.all()}
+    changed_refs = {change.ref for change in result.changes}
+    existing = {c.ref: c for c in Commitment.objects.in_plan(result.plan).filter(ref__in=changed_refs)}
+    now = timezone.now()
+    for ref in sorted(changed_refs):
+        wanted = result.values[ref]
+        commitment = existing.get(ref) or Commitment(plan=result.plan, ref=ref)
+        commitment.text = wanted["text"]
+        commitment.smt_lead = wanted["smt_lead"]
+        commitment.officer_lead = wanted["officer_lead"]
+        commitment.wmp_lead = wanted["wmp_lead"]
+        commitment.timescale = wanted["timescale"]
+        commitment._history_user = by
+        commitment.save()
+        if [a.policy_area.name for a in commitment.areas.select_related("policy_area")] != wanted["policy_areas"]:
+            commitment.areas.all().delete()
+            for position, name in enumerate(wanted["policy_areas"]):
+                CommitmentPolicyArea.objects.create(commitment=commitment, policy_area=areas[name], position=position)
+        for period_pk, (rag, narrative) in wanted["statuses"].items():
+            update, _ = StatusUpdate.objects.get_or_create(
+                commitment=commitment, period=periods[period_pk], defaults={"version": 0}
+            )
+            update.rag, update.narrative = rag, narrative
+            update.state = StatusUpdate.State.APPROVED
+            update.author = update.author or by
+            update.reviewer, update.reviewed_at = by, now
+            update.version += 1
+            update._history_user = by
+            update.save()
+    return len(changed_refs)

@@ -1,15 +1,31 @@
 from django.urls import path
 
-from commitments import views
+from commitments import importing, permissions, services, views
+from commitments.forms import ImportForm
+from riskreg.imports import Importer, import_confirm, import_upload
 
 app_name = "commitments"
+
+IMPORTER = Importer(
+    title="Import commitments",
+    session_key="commitments_import",
+    may_import=permissions.can_manage_register,
+    read=importing.plan_import,
+    apply=services.commitments_import_apply,
+    form_class=ImportForm,
+    columns=importing.BASE_COLUMNS,
+    preview="commitments/import_preview.html",
+    url_name="commitments:import",
+    confirm_url_name="commitments:import_confirm",
+    done_url_name="commitments:register",
+)
 
 urlpatterns = [
     path("commitments/", views.register, name="register"),
     path("commitments/download.<str:extension>", views.register_download, name="register_download"),
     path("commitments/mine/", views.mine, name="mine"),
-    path("commitments/import/", views.import_upload, name="import"),
-    path("commitments/import/confirm/", views.import_confirm, name="import_confirm"),
+    path("commitments/import/", import_upload, {"importer": IMPORTER}, name="import"),
+    path("commitments/import/confirm/", import_confirm, {"importer": IMPORTER}, name="import_confirm"),
     path("commitments/<int:ref>/", views.detail, name="detail"),
     path("commitments/<int:ref>/<str:fy>/<str:q>/edit/", views.update_edit, name="update_edit"),
     path("commitments/<int:ref>/<str:fy>/<str:q>/review/", views.update_review, name="update_review"),

@@ -9,12 +9,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from commitments import caching, importing, permissions, services
-from commitments.forms import ImportForm, RegisterFilterForm, ReviewForm, StatusUpdateForm
+from commitments.forms import RegisterFilterForm, ReviewForm, StatusUpdateForm
 from commitments.models import Commitment, Plan, ReportingPeriod, StatusUpdate
 from riskreg.exports import csv_response, xlsx_response
 from riskreg.forms import posted
 from riskreg.history import history_entries, people_in
-from riskreg.imports import forget_preview, previewed_file, remember_preview
 
 REGISTER_PAGE_SIZE = 100
 
@@ -249,7 +248,7 @@ def update_edit(request, ref, fy, q):
                 saved = services.status_update_save(
                     commitment=commitment,
                     period=period,
-                    user=request.user,
+                    by=request.user,
                     rag=form.cleaned_data["rag"],
                     narrative=form.cleaned_data["narrative"],
                     version=form.cleaned_data["version"],
@@ -355,52 +354,9 @@ def period_status(request, slug):
         raise Http404("No such reporting period.")
     status = request.POST.get("status", "")
     try:
-        services.period_set_status(period=period, status=status, user=request.user)
+        services.period_set_status(period=period, status=status, by=request.user)
     except ValidationError:
         messages.error(request, "Choose to open or close the period.")
     else:
         messages.success(request, f"{period.label} is now {period.get_status_display().lower()}.")
     return redirect("commitments:periods")
-
-
-IMPORT_SESSION_KEY = "commitments_import"
-
-
-@require_http_methods(["GET", "POST"])
-def import_upload(request):
-    """Upload a file and see what it would change. Nothing is written here."""
-    if not permissions.can_manage_register(request.user):
-        raise PermissionDenied
-    form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
-    result = None
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        content = upload.read()
-        result = importing.plan_import(upload.name, content)
-        remember_preview(request, IMPORT_SESSION_KEY, upload.name, content, result)
-    return render(request, "commitments/import.html", {"form": form, "result": result})
-
-
-@require_POST
-def import_confirm(request):
-    """Apply the previewed import, all or nothing, if it still does what the preview said."""
-    if not permissions.can_manage_register(request.user):
-        raise PermissionDenied
-    pending = previewed_file(request, IMPORT_SESSION_KEY)
-    if not pending:
-        messages.error(request, "There is no import waiting to be confirmed. Upload the file again.")
-        return redirect("commitments:import")
-    name, content, digest = pending
-    result = importing.plan_import(name, content)
-    if not result.is_valid or result.digest() != digest:
-        # The new preview's button confirms what it now shows.
-        remember_preview(request, IMPORT_SESSION_KEY, name, content, result)
-        messages.error(
-            request,
-            "The register changed after the preview, so nothing was imported. Check the new preview below.",
-        )
-        return render(request, "commitments/import.html", {"form": ImportForm(), "result": result})
-    changed = importing.apply_import(result, request.user)
-    forget_preview(request, IMPORT_SESSION_KEY)
-    messages.success(request, f"Imported {name}: {changed} commitment{'s' if changed != 1 else ''} changed.")
-    return redirect("commitments:register")

@@ -1,8 +1,20 @@
-"""What the commitments and risks imports share: the changes a preview lists, and the
-previewed file kept in the session until it is confirmed."""
+"""The one import flow both registers use: upload a file, preview what it would change,
+confirm. Each register supplies an Importer: its parser, its apply step and its preview.
+
+Nothing is written until the confirmation, which re-reads the kept file and applies it
+only if it still does exactly what the preview showed.
+"""
 
 import base64
+from collections.abc import Callable
 from dataclasses import dataclass
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from riskreg.forms import TabularUploadForm, posted
 
 
 @dataclass
@@ -12,11 +24,34 @@ class FieldChange:
     after: str
 
 
+@dataclass(frozen=True)
+class Importer:
+    """A register's part of the import flow.
+
+    `read(filename, content)` works out every change and writes nothing; its result has
+    is_valid, errors, has_changes, rows_read, summary and digest(). `apply(result=, by=)`
+    writes a valid result, all or nothing. `preview` is the register's template of
+    its table of changes (partial "changes") and of its file's columns ("columns").
+    """
+
+    title: str
+    session_key: str
+    may_import: Callable
+    read: Callable
+    apply: Callable
+    form_class: type[TabularUploadForm]
+    columns: list[str]
+    preview: str
+    url_name: str
+    confirm_url_name: str
+    done_url_name: str
+    layout: str = "base.html"
+
+
 def remember_preview(request, key: str, name: str, content: bytes, result) -> None:
     """Keep the previewed file for its confirmation, or forget any earlier one.
 
-    `result` needs is_valid, has_changes and digest(): the digest lets the confirmation
-    check that the import still does what the preview showed.
+    The digest lets the confirmation check that the import still does what the preview showed.
     """
     request.session.pop(key, None)
     if result.is_valid and result.has_changes:
@@ -35,5 +70,45 @@ def previewed_file(request, key: str) -> tuple[str, bytes, str] | None:
     return pending["name"], base64.b64decode(pending["content"]), pending["digest"]
 
 
-def forget_preview(request, key: str) -> None:
-    request.session.pop(key, None)
+def _page(request, importer: Importer, form, result):
+    context = {"importer": importer, "form": form, "result": result}
+    return render(request, "riskreg/import.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def import_upload(request, importer: Importer):
+    """Upload a file and see what it would change. Nothing is written here."""
+    if not importer.may_import(request.user):
+        raise PermissionDenied
+    form = importer.form_class(posted(request), request.FILES if request.method == "POST" else None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        content = upload.read()
+        result = importer.read(upload.name, content)
+        remember_preview(request, importer.session_key, upload.name, content, result)
+    return _page(request, importer, form, result)
+
+
+@require_POST
+def import_confirm(request, importer: Importer):
+    """Apply the previewed import, all or nothing, if it still does what the preview said."""
+    if not importer.may_import(request.user):
+        raise PermissionDenied
+    pending = previewed_file(request, importer.session_key)
+    if not pending:
+        messages.error(request, "There is no import waiting to be confirmed. Upload the file again.")
+        return redirect(importer.url_name)
+    name, content, digest = pending
+    result = importer.read(name, content)
+    if not result.is_valid or result.digest() != digest:
+        # The new preview's button confirms what it now shows.
+        remember_preview(request, importer.session_key, name, content, result)
+        messages.error(
+            request, "The register changed after the preview, so nothing was imported. Check the new preview below."
+        )
+        return _page(request, importer, importer.form_class(), result)
+    importer.apply(result=result, by=request.user)
+    request.session.pop(importer.session_key, None)
+    messages.success(request, f"Imported {name}: {result.summary}.")
+    return redirect(importer.done_url_name)

@@ -1,8 +1,8 @@
 """Import risks and their quarterly assessments from a CSV or XLSX file.
 
 One row per risk and quarter. plan_import reads and checks every row and says, per
-risk and field, what would be created or changed, writing nothing; apply_import
-writes a valid plan in one transaction. Every bad row is named with its number.
+risk and field, what would be created or changed, writing nothing;
+services.risks_import_apply writes a valid plan in one transaction. Every bad row is named with its number.
 """
 
 import hashlib
@@ -10,17 +10,15 @@ import json
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.db.models.functions import Lower
-from django.utils import timezone
 
 from commitments.models import ReportingPeriod, parse_period_label
 from riskreg.imports import FieldChange
 from riskreg.numbers import whole_number
 from riskreg.tabular import TabularFileError, TabularRow, read_table
-from risks.models import REF_VALIDATOR, Assessment, Level, Risk, ScoringMatrix, StatusChange, owner_candidates
+from risks.models import REF_VALIDATOR, Assessment, Level, Risk, ScoringMatrix, owner_candidates
 
 COLUMNS = [
     "Ref",
@@ -98,6 +96,14 @@ class ImportPlan:
             "new_assessments": sum(1 for a in assessments if a.is_new),
             "changed_assessments": sum(1 for a in assessments if not a.is_new and a.changes),
         }
+
+    @property
+    def summary(self) -> str:
+        counts = self.counts
+        return (
+            f"{counts['new_risks']} new and {counts['changed_risks']} changed risks, "
+            f"{counts['new_assessments']} new and {counts['changed_assessments']} changed assessments"
+        )
 
     def digest(self) -> str:
         """A fingerprint of what the import would do, to check the preview still holds."""
@@ -313,49 +319,3 @@ def _display(name: str, value) -> str:
     if name == "owner" and value:
         return f"{value} ({value.username})"
     return _shown(value)
-
-
-@transaction.atomic
-def apply_import(plan: ImportPlan, by=None) -> ImportPlan:
-    """Write a valid plan, all or nothing. `by` (an admin) is recorded as the assessor."""
-    if by is not None and not by.is_register_admin():
-        raise PermissionDenied
-    if not plan.is_valid:
-        raise ValidationError(plan.errors)
-    now, today = timezone.now(), timezone.localdate()
-    reason = f"Imported from {plan.filename}"
-    for risk_plan in plan.risks:
-        if not risk_plan.has_changes:
-            continue
-        risk = Risk.objects.select_for_update().filter(ref=risk_plan.ref).first() or Risk(ref=risk_plan.ref)
-        if risk_plan.changes:
-            old_status = risk.status if risk.pk else ""
-            for name, value in risk_plan.values.items():
-                setattr(risk, name, value)
-            risk._history_user = by
-            risk.full_clean()
-            risk.save()
-            if risk_plan.status_from is not None:
-                StatusChange.objects.create(
-                    risk=risk,
-                    from_status=old_status,
-                    to_status=risk.status,
-                    period=risk_plan.status_period,
-                    date=today,
-                    reason=reason,
-                    changed_by=by,
-                )
-        for assessment_plan in risk_plan.assessments:
-            if not (assessment_plan.is_new or assessment_plan.changes):
-                continue
-            assessment = Assessment.objects.select_for_update().filter(
-                risk=risk, period=assessment_plan.period
-            ).first() or Assessment(risk=risk, period=assessment_plan.period, version=0)
-            for name, value in assessment_plan.values.items():
-                setattr(assessment, name, value)
-            assessment.assessed_by, assessment.assessed_at = by, now
-            assessment.version += 1
-            assessment._history_user = by
-            assessment.full_clean()
-            assessment.save()
-    return plan

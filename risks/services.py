@@ -9,6 +9,7 @@ from django.utils import timezone
 from commitments.models import ReportingPeriod
 from riskreg.history import Change
 from risks import permissions
+from risks.importing import ImportPlan
 from risks.models import Assessment, Risk, ScoringMatrix, StatusChange
 
 ASSESSMENT_FIELDS = [
@@ -154,3 +155,51 @@ def matrix_activate(*, matrix: ScoringMatrix, by) -> ScoringMatrix:
     matrix.is_active = True
     matrix.save()
     return matrix
+
+
+@transaction.atomic
+def risks_import_apply(*, result: ImportPlan, by) -> ImportPlan:
+    """Write a valid import, all or nothing. `by` (an admin, or None from the command
+    line) is recorded as the assessor."""
+    plan = result
+    if by is not None and not by.is_register_admin():
+        raise PermissionDenied
+    if not plan.is_valid:
+        raise ValidationError(plan.errors)
+    now, today = timezone.now(), timezone.localdate()
+    reason = f"Imported from {plan.filename}"
+    for risk_plan in plan.risks:
+        if not risk_plan.has_changes:
+            continue
+        risk = Risk.objects.select_for_update().filter(ref=risk_plan.ref).first() or Risk(ref=risk_plan.ref)
+        if risk_plan.changes:
+            old_status = risk.status if risk.pk else ""
+            for name, value in risk_plan.values.items():
+                setattr(risk, name, value)
+            risk._history_user = by
+            risk.full_clean()
+            risk.save()
+            if risk_plan.status_from is not None:
+                StatusChange.objects.create(
+                    risk=risk,
+                    from_status=old_status,
+                    to_status=risk.status,
+                    period=risk_plan.status_period,
+                    date=today,
+                    reason=reason,
+                    changed_by=by,
+                )
+        for assessment_plan in risk_plan.assessments:
+            if not (assessment_plan.is_new or assessment_plan.changes):
+                continue
+            assessment = Assessment.objects.select_for_update().filter(
+                risk=risk, period=assessment_plan.period
+            ).first() or Assessment(risk=risk, period=assessment_plan.period, version=0)
+            for name, value in assessment_plan.values.items():
+                setattr(assessment, name, value)
+            assessment.assessed_by, assessment.assessed_at = by, now
+            assessment.version += 1
+            assessment._history_user = by
+            assessment.full_clean()
+            assessment.save()
+    return plan

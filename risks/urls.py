@@ -1,16 +1,33 @@
 from django.urls import path
 
-from risks import views
+from riskreg.imports import Importer, import_confirm, import_upload
+from risks import importing, permissions, services, views
+from risks.forms import ImportForm
 
 app_name = "risks"
+
+IMPORTER = Importer(
+    title="Import risks",
+    session_key="risks_import",
+    may_import=permissions.can_import,
+    read=importing.plan_import,
+    apply=services.risks_import_apply,
+    form_class=ImportForm,
+    columns=importing.COLUMNS,
+    preview="risks/import_preview.html",
+    url_name="risks:import",
+    confirm_url_name="risks:import_confirm",
+    done_url_name="risks:register",
+    layout="risks/layout.html",
+)
 
 # Literal paths first: "<ref>/" would otherwise match them.
 urlpatterns = [
     path("", views.register, name="register"),
     path("new/", views.risk_create, name="create"),
     path("heatmap/", views.heatmap, name="heatmap"),
-    path("import/", views.import_upload, name="import"),
-    path("import/confirm/", views.import_confirm, name="import_confirm"),
+    path("import/", import_upload, {"importer": IMPORTER}, name="import"),
+    path("import/confirm/", import_confirm, {"importer": IMPORTER}, name="import_confirm"),
     path("bands.css", views.band_css, name="band_css"),
     path("<slug:ref>/", views.detail, name="detail"),
     path("<slug:ref>/edit/", views.risk_edit, name="edit"),

@@ -9,15 +9,14 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from commitments.models import Commitment, ReportingPeriod, StatusUpdate
 from riskreg.exports import csv_response, xlsx_response
 from riskreg.forms import posted
-from riskreg.imports import forget_preview, previewed_file, remember_preview
-from risks import importing, permissions, services
+from risks import permissions, services
 from risks.charts import trend_chart
-from risks.forms import ActionForm, AssessmentForm, ImportForm, RegisterFilterForm, RiskForm, StatusChangeForm
+from risks.forms import ActionForm, AssessmentForm, RegisterFilterForm, RiskForm, StatusChangeForm
 from risks.history import risk_history
 from risks.models import (
     ARROWS,
@@ -30,8 +29,6 @@ from risks.models import (
     StatusChange,
     direction_of_travel,
 )
-
-IMPORT_SESSION_KEY = "risks_import"
 
 
 def _require_reader(request) -> None:
@@ -566,51 +563,3 @@ def action_edit(request, ref, pk=None):
         messages.success(request, f"The action on {risk.ref} was saved.")
         return redirect(f"{risk.get_absolute_url()}#actions")
     return render(request, "risks/action_form.html", {"form": form, "risk": risk, "action": action})
-
-
-# ---------------------------------------------------------------------------
-# Import
-
-
-@require_http_methods(["GET", "POST"])
-def import_upload(request):
-    """Upload a file and see what it would change. Nothing is written here."""
-    if not permissions.can_import(request.user):
-        raise PermissionDenied
-    form = ImportForm(posted(request), request.FILES if request.method == "POST" else None)
-    plan = None
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        content = upload.read()
-        plan = importing.plan_import(upload.name, content)
-        remember_preview(request, IMPORT_SESSION_KEY, upload.name, content, plan)
-    return render(request, "risks/import.html", {"form": form, "plan": plan, "columns": importing.COLUMNS})
-
-
-@require_POST
-def import_confirm(request):
-    """Apply the previewed import, all or nothing, if it still does what the preview said."""
-    if not permissions.can_import(request.user):
-        raise PermissionDenied
-    pending = previewed_file(request, IMPORT_SESSION_KEY)
-    if not pending:
-        messages.error(request, "There is no import waiting to be confirmed. Upload the file again.")
-        return redirect("risks:import")
-    name, content, digest = pending
-    plan = importing.plan_import(name, content)
-    if not plan.is_valid or plan.digest() != digest:
-        # The new preview's button confirms what it now shows.
-        remember_preview(request, IMPORT_SESSION_KEY, name, content, plan)
-        messages.error(
-            request, "The register changed after the preview, so nothing was imported. Check the new preview below."
-        )
-        return render(request, "risks/import.html", {"form": ImportForm(), "plan": plan, "columns": importing.COLUMNS})
-    importing.apply_import(plan, by=request.user)
-    forget_preview(request, IMPORT_SESSION_KEY)
-    counts = plan.counts
-    messages.success(
-        request,
-        f"Imported {name}: {counts['new_risks']} new and {counts['changed_risks']} changed risks, "
-        f"{counts['new_assessments']} new and {counts['changed_assessments']} changed assessments.",
-    )
-    return redirect("risks:register")

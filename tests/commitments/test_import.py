@@ -7,8 +7,9 @@ from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import Workbook
 
-from commitments.importing import apply_import, plan_import
+from commitments.importing import plan_import
 from commitments.models import Commitment, StatusUpdate
+from commitments.services import commitments_import_apply
 from tests.factories import CommitmentFactory, PlanFactory, StatusUpdateFactory
 
 pytestmark = pytest.mark.django_db
@@ -134,7 +135,7 @@ def test_quarter_columns_set_approved_statuses_and_bad_ones_are_named(plan, peri
     header = [*HEADER, "2025/26 Q1", "2025/26 Q1 Update"]
     good = plan_import("p.csv", csv_file([[*ROW_36, "Amber", "Waiting for MOJ."]], header).read())
     assert good.is_valid, good.errors
-    apply_import(good, register_admin)
+    commitments_import_apply(result=good, by=register_admin)
     update = StatusUpdate.objects.get(commitment__ref=36, period=periods[1])
     assert (update.rag, update.narrative, update.state, update.reviewer) == (
         "amber",

@@ -7,8 +7,9 @@ from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
 
-from risks.importing import apply_import, plan_import
+from risks.importing import plan_import
 from risks.models import ILLUSTRATIVE_NOTE, Action, Assessment, Risk
+from risks.services import risks_import_apply
 from tests.factories import CommitmentFactory
 
 pytestmark = pytest.mark.django_db
@@ -87,7 +88,7 @@ def test_the_example_import_file_matches_the_fixture(paper_risks):
 
 
 def test_the_example_import_file_builds_the_paper_risks_on_an_empty_register(periods, smt_lead, register_admin):
-    apply_import(plan_import(EXAMPLE.name, EXAMPLE.read_bytes()), by=register_admin)
+    risks_import_apply(result=plan_import(EXAMPLE.name, EXAMPLE.read_bytes()), by=register_admin)
 
     assert [r.ref for r in Risk.objects.increased_between(periods[1], periods[2])] == ["CR01"]
     assert [r.ref for r in Risk.objects.under_consideration()] == ["CR02"]

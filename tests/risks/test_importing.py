@@ -9,8 +9,9 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from riskreg.roles import Role
-from risks.importing import COLUMNS, apply_import, plan_import
+from risks.importing import COLUMNS, plan_import
 from risks.models import Assessment, Risk, StatusChange
+from risks.services import risks_import_apply
 from tests.factories import UserFactory
 from tests.risks.factories import AssessmentFactory, RiskFactory
 
@@ -195,7 +196,7 @@ def test_changes_to_an_existing_risk_are_listed_per_field_and_status_changes_are
     ]
     assert [(c.field, c.before, c.after) for c in risk_plan.assessments[0].changes] == [("Current L", "4", "2")]
 
-    apply_import(plan)
+    risks_import_apply(result=plan, by=None)
 
     risk.refresh_from_db()
     assert (risk.title, risk.status) == ("VRP funding", "closed")

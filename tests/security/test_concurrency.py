@@ -87,7 +87,7 @@ def test_two_people_saving_the_same_draft_one_wins_one_is_told(people, commitmen
         results = race(
             *(
                 lambda user=user, text=f"{run} by {user.username}": status_update_save(
-                    commitment=commitment, period=q3, user=user, rag="green", narrative=text, version=1, submit=False
+                    commitment=commitment, period=q3, by=user, rag="green", narrative=text, version=1, submit=False
                 )
                 for user in writers
             )
@@ -110,7 +110,7 @@ def test_two_people_writing_the_quarters_first_update_one_wins_one_is_told(peopl
                 lambda user=user, text=f"{run} by {user.username}": status_update_save(
                     commitment=commitment,
                     period=q3,
-                    user=user,
+                    by=user,
                     rag="amber",
                     narrative=text,
                     version=0,
@@ -209,7 +209,7 @@ def test_an_officer_submitting_while_an_admin_saves_gets_no_silent_overwrite(peo
             lambda: status_update_save(
                 commitment=commitment,
                 period=q3,
-                user=people["officer"],
+                by=people["officer"],
                 rag="red",
                 narrative="sub",
                 version=1,
@@ -218,7 +218,7 @@ def test_an_officer_submitting_while_an_admin_saves_gets_no_silent_overwrite(peo
             lambda: status_update_save(
                 commitment=commitment,
                 period=q3,
-                user=people["admin"],
+                by=people["admin"],
                 rag="green",
                 narrative="adm",
                 version=1,

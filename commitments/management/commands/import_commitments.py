@@ -2,7 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from commitments.importing import apply_import, plan_import
+from commitments.importing import plan_import
+from commitments.services import commitments_import_apply
 
 
 class Command(BaseCommand):
@@ -28,5 +29,5 @@ class Command(BaseCommand):
         if dry_run:
             self.stdout.write(f"Dry run: {len(result.changes)} commitments would change.")
             return
-        changed = apply_import(result, user=None)
-        self.stdout.write(self.style.SUCCESS(f"Imported: {changed} commitments changed."))
+        commitments_import_apply(result=result, by=None)
+        self.stdout.write(self.style.SUCCESS(f"Imported: {result.summary}."))

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from risks import importing
+from risks import importing, services
 
 
 class Command(BaseCommand):
@@ -46,14 +46,8 @@ class Command(BaseCommand):
             if answer.strip().lower() not in ("y", "yes"):
                 self.stdout.write("Nothing written.")
                 return
-        importing.apply_import(plan, by=by)
-        counts = plan.counts
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Imported {path.name}: {counts['new_risks']} new and {counts['changed_risks']} changed risks, "
-                f"{counts['new_assessments']} new and {counts['changed_assessments']} changed assessments."
-            )
-        )
+        services.risks_import_apply(result=plan, by=by)
+        self.stdout.write(self.style.SUCCESS(f"Imported {path.name}: {plan.summary}."))
 
     def _show(self, plan: importing.ImportPlan) -> None:
         for risk in plan.risks:
