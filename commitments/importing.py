@@ -22,7 +22,7 @@ from commitments.models import (
     parse_period_label,
 )
 from riskreg.exports import unneutralise
-from riskreg.imports import FieldChange
+from riskreg.imports import FieldChange, model_field_errors
 from riskreg.numbers import whole_number
 from riskreg.tabular import TabularFileError, read_table
 
@@ -154,7 +154,6 @@ def _users_named(rows):
 
 def _plan_row(row, result, periods, users, existing, known_areas, updates, seen):
     values = row.values
-    errors = []
     ref_text = values["Ref"].strip()
     ref = whole_number(ref_text)
     if not ref:
@@ -164,12 +163,43 @@ def _plan_row(row, result, periods, users, existing, known_areas, updates, seen)
         result.errors.append(f"Row {row.number}: commitment {ref} is also on row {seen[ref]}.")
         return
     seen[ref] = row.number
+    wanted, errors = _commitment_values(values, users)
+    commitment = existing.get(ref)
+    change = CommitmentChange(ref=ref, row=row.number, is_new=commitment is None)
+    before = _shown(commitment) if commitment else dict.fromkeys(_shown_columns(wanted), "")
+    for name, after in _shown_columns(wanted).items():
+        if before[name] != after:
+            change.changes.append(FieldChange(name, before[name], after))
+    for area in wanted["policy_areas"]:
+        if area not in known_areas and area not in result.new_policy_areas:
+            result.new_policy_areas.append(area)
+    for period, rag_column, update_column in periods:
+        current = updates.get((commitment.pk, period.pk)) if commitment else None
+        status, error = _status(period, values, rag_column, update_column, current)
+        if error:
+            errors.append(error)
+        elif status:
+            wanted["statuses"][period.pk] = status
+            change.changes += _status_changes(period, current, *status)
+    if errors:
+        result.errors.append(f"Row {row.number} (commitment {ref}): {'; '.join(errors)}.")
+        return
+    result.values[ref] = wanted
+    if change.changes:
+        result.changes.append(change)
+
+
+def _commitment_values(values, users) -> tuple[dict, list[str]]:
+    """The commitment's fields from its row, and what is wrong with them."""
+    errors = []
     text = _clean(values["Individual Commitment"])
     if not text:
         errors.append("Individual Commitment is empty")
     areas = [name.strip() for name in _clean(values["Policy Area"]).split(AREA_SEPARATOR.strip()) if name.strip()]
     if len(set(areas)) != len(areas):
         errors.append("a policy area is repeated")
+    for area in areas:
+        errors += model_field_errors(PolicyArea, name=area)
     leads = {}
     for column, key in (("SMT Lead", "smt_lead"), ("Officer Lead", "officer_lead")):
         name = values[column].strip()
@@ -179,70 +209,62 @@ def _plan_row(row, result, periods, users, existing, known_areas, updates, seen)
     wanted = {
         "text": text,
         "policy_areas": areas,
-        "smt_lead": leads["smt_lead"],
-        "officer_lead": leads["officer_lead"],
+        **leads,
         "wmp_lead": _clean(values["WMP Lead"]),
         "timescale": _clean(values["Timescale"]),
         "statuses": {},
     }
-    commitment = existing.get(ref)
-    change = CommitmentChange(ref=ref, row=row.number, is_new=commitment is None)
-    before = {
-        "Individual Commitment": commitment.text if commitment else "",
-        "Policy Area": commitment.policy_area_names if commitment else "",
-        "SMT Lead": _person(commitment.smt_lead) if commitment else "",
-        "Officer Lead": _person(commitment.officer_lead) if commitment else "",
-        "WMP Lead": commitment.wmp_lead if commitment else "",
-        "Timescale": commitment.timescale if commitment else "",
-    }
-    after = {
-        "Individual Commitment": text,
-        "Policy Area": AREA_SEPARATOR.join(areas),
-        "SMT Lead": _person(leads["smt_lead"]),
-        "Officer Lead": _person(leads["officer_lead"]),
+    errors += model_field_errors(Commitment, wmp_lead=wanted["wmp_lead"], timescale=wanted["timescale"])
+    return wanted, errors
+
+
+def _shown_columns(wanted: dict) -> dict[str, str]:
+    """A row's commitment fields as the preview and the file write them."""
+    return {
+        "Individual Commitment": wanted["text"],
+        "Policy Area": AREA_SEPARATOR.join(wanted["policy_areas"]),
+        "SMT Lead": _person(wanted["smt_lead"]),
+        "Officer Lead": _person(wanted["officer_lead"]),
         "WMP Lead": wanted["wmp_lead"],
         "Timescale": wanted["timescale"],
     }
-    for name in after:
-        if before[name] != after[name]:
-            change.changes.append(FieldChange(name, before[name], after[name]))
-    for area in areas:
-        if area not in known_areas and area not in result.new_policy_areas:
-            result.new_policy_areas.append(area)
 
-    for period, rag_column, update_column in periods:
-        rag_word = values.get(rag_column, "").strip() if rag_column else ""
-        narrative = _clean(values.get(update_column, "")) if update_column else ""
-        if not rag_word and not narrative:
-            continue
-        rag = RAG_BY_WORD.get(rag_word.lower()) if rag_word else None
-        if rag is None:
-            errors.append(
-                f"{period.label} must be Red, Amber or Green (it is '{rag_word}')"
-                if rag_word
-                else f"{period.label} Update is given without a {period.label} status"
-            )
-            continue
-        current = updates.get((commitment.pk, period.pk)) if commitment else None
-        current_rag, current_narrative = (current.rag, _clean(current.narrative)) if current else ("", "")
-        if current and current.is_approved and (current_rag, current_narrative) == (rag, narrative):
-            continue
-        if current and not current.is_approved:
-            errors.append(
-                f"the {period.label} update is {current.get_state_display().lower()} in the register: "
-                "finish or return it there first"
-            )
-            continue
-        wanted["statuses"][period.pk] = (rag, narrative)
-        if current_rag != rag:
-            before_rag = Rag(current_rag).label if current_rag else ""
-            change.changes.append(FieldChange(period.label, before_rag, Rag(rag).label))
-        if current_narrative != narrative:
-            change.changes.append(FieldChange(f"{period.label} Update", current_narrative, narrative))
 
-    if errors:
-        result.errors.append(f"Row {row.number} (commitment {ref}): {'; '.join(errors)}.")
-        return
-    result.values[ref] = wanted
-    if change.changes:
-        result.changes.append(change)
+def _shown(commitment: Commitment) -> dict[str, str]:
+    return {
+        "Individual Commitment": commitment.text,
+        "Policy Area": commitment.policy_area_names,
+        "SMT Lead": _person(commitment.smt_lead),
+        "Officer Lead": _person(commitment.officer_lead),
+        "WMP Lead": commitment.wmp_lead,
+        "Timescale": commitment.timescale,
+    }
+
+
+def _status(period, values, rag_column, update_column, current) -> tuple[tuple[str, str] | None, str | None]:
+    """((rag, narrative) to write, or None if nothing changes; an error, or None)."""
+    rag_word = values.get(rag_column, "").strip() if rag_column else ""
+    narrative = _clean(values.get(update_column, "")) if update_column else ""
+    if not rag_word and not narrative:
+        return None, None
+    rag = RAG_BY_WORD.get(rag_word.lower()) if rag_word else None
+    if rag is None:
+        if rag_word:
+            return None, f"{period.label} must be Red, Amber or Green (it is '{rag_word}')"
+        return None, f"{period.label} Update is given without a {period.label} status"
+    if current and current.is_approved and (current.rag, _clean(current.narrative)) == (rag, narrative):
+        return None, None
+    if current and not current.is_approved:
+        state = current.get_state_display().lower()
+        return None, f"the {period.label} update is {state} in the register: finish or return it there first"
+    return (rag, narrative), None
+
+
+def _status_changes(period, current, rag: str, narrative: str) -> list[FieldChange]:
+    current_rag, current_narrative = (current.rag, _clean(current.narrative)) if current else ("", "")
+    changes = []
+    if current_rag != rag:
+        changes.append(FieldChange(period.label, Rag(current_rag).label if current_rag else "", Rag(rag).label))
+    if current_narrative != narrative:
+        changes.append(FieldChange(f"{period.label} Update", current_narrative, narrative))
+    return changes

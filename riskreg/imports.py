@@ -10,8 +10,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.utils.text import capfirst
 from django.views.decorators.http import require_http_methods, require_POST
 
 from riskreg.forms import TabularUploadForm, posted
@@ -46,6 +47,21 @@ class Importer:
     confirm_url_name: str
     done_url_name: str
     layout: str = "base.html"
+
+
+def model_field_errors(model, **values) -> list[str]:
+    """What the model's own fields say of the values (their length, choices, blanks): a
+    file's rows are checked by the rules the database keeps, not a copy of them."""
+    errors = []
+    for name, value in values.items():
+        model_field = model._meta.get_field(name)
+        try:
+            model_field.clean(value, None)
+        except ValidationError as error:
+            # Without their full stops: the row's message puts them together and ends it.
+            said = " ".join(message.rstrip(".") for message in error.messages)
+            errors.append(f"{capfirst(model_field.verbose_name)}: {said}")
+    return errors
 
 
 def remember_preview(request, key: str, name: str, content: bytes, result) -> None:

@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 
 from commitments.models import ReportingPeriod, parse_period_label
-from riskreg.imports import FieldChange
+from riskreg.imports import FieldChange, model_field_errors
 from riskreg.numbers import whole_number
 from riskreg.tabular import TabularFileError, TabularRow, read_table
 from risks.models import REF_VALIDATOR, Assessment, Level, Risk, ScoringMatrix, owner_candidates
@@ -198,117 +198,151 @@ def plan_rows(filename: str, header: list[str], rows: list[TabularRow]) -> Impor
     if matrix is None:
         plan.errors.append("No scoring matrix is in use. Load one (manage.py loaddata risk_matrix) and try again.")
         return plan
-
-    periods = {p.key: p for p in ReportingPeriod.objects.all()}
-    owners = _Owners({row.values["Owner"].strip() for row in rows})
-    errors = plan.errors
-
-    parsed: dict[str, dict] = {}  # ref -> {"row", "values", "assessments": {period key: (row, values)}}
+    reader = _RowReader(matrix, rows)
+    parsed: dict[str, _RiskRows] = {}
     for row in rows:
+        read = reader.read(row)
+        if read.problems:
+            plan.errors.extend(read.problems)
+        elif read.ref in parsed:
+            plan.errors.extend(parsed[read.ref].add(read))
+        else:
+            parsed[read.ref] = _RiskRows(read)
+    if not plan.errors:
+        plan.risks = _compare_with_register(parsed)
+    return plan
+
+
+@dataclass
+class _Row:
+    """One row of the file, read and checked on its own."""
+
+    number: int
+    ref: str = ""
+    values: dict = field(default_factory=dict)
+    levels: dict = field(default_factory=dict)
+    period: ReportingPeriod | None = None
+    problems: list[str] = field(default_factory=list)
+
+    def problem(self, message: str) -> None:
+        self.problems.append(f"Row {self.number}: {message}")
+
+
+class _RowReader:
+    def __init__(self, matrix: ScoringMatrix, rows: list[TabularRow]):
+        self.matrix = matrix
+        self.periods = {p.key: p for p in ReportingPeriod.objects.all()}
+        self.owners = _Owners({row.values["Owner"].strip() for row in rows})
+
+    def read(self, row: TabularRow) -> _Row:
         v = {name: text.strip() for name, text in row.values.items()}
-        problems = []
+        read = _Row(number=row.number, ref=v["Ref"].upper())
+        self._risk(read, v)
+        self._period(read, v["Period"])
+        self._levels(read, v)
+        return read
 
-        def problem(message: str, problems=problems, number=row.number) -> None:
-            problems.append(f"Row {number}: {message}")
-
-        ref = v["Ref"].upper()
-        if not ref:
-            problem("Enter the risk's Ref, such as CR01")
+    def _risk(self, read: _Row, v: dict) -> None:
+        if not read.ref:
+            read.problem("Enter the risk's Ref, such as CR01")
         else:
             try:
-                REF_VALIDATOR(ref)
+                REF_VALIDATOR(read.ref)
             except ValidationError:
-                problem(f"Ref '{v['Ref']}' must be capital letters then digits, such as CR01")
-        values: dict = {"title": v["Title"], "description": v["Description"]}
+                read.problem(f"Ref '{v['Ref']}' must be capital letters then digits, such as CR01")
+        read.values = {"title": v["Title"], "description": v["Description"]}
         if not v["Title"]:
-            problem("Enter a Title")
-        elif len(v["Title"]) > 200:
-            problem("Title must be 200 characters or fewer")
-        values["kind"] = _choice(v["Kind"], Risk.Kind.choices)
-        if values["kind"] is None:
-            problem(f"Kind '{v['Kind']}' must be Corporate or Topical")
-        values["status"] = _choice(v["Status"], Risk.Status.choices)
-        if values["status"] is None:
-            problem(f"Status '{v['Status']}' must be Under consideration, Open, Closed or De-escalated")
+            read.problem("Enter a Title")
+        for message in model_field_errors(Risk, title=v["Title"]) if v["Title"] else []:
+            read.problem(message)
+        read.values["kind"] = _choice(v["Kind"], Risk.Kind.choices)
+        if read.values["kind"] is None:
+            read.problem(f"Kind '{v['Kind']}' must be Corporate or Topical")
+        read.values["status"] = _choice(v["Status"], Risk.Status.choices)
+        if read.values["status"] is None:
+            read.problem(f"Status '{v['Status']}' must be Under consideration, Open, Closed or De-escalated")
+        read.values["owner"], error = self.owners.find(v["Owner"]) if v["Owner"] else (None, None)
         if not v["Owner"]:
-            problem("Enter the Owner's username or email")
-            values["owner"] = None
-        else:
-            values["owner"], error = owners.find(v["Owner"])
-            if error:
-                problem(error)
-        key = parse_period_label(v["Period"])
-        period = periods.get(key) if key else None
+            read.problem("Enter the Owner's username or email")
+        elif error:
+            read.problem(error)
+
+    def _period(self, read: _Row, text: str) -> None:
+        key = parse_period_label(text)
+        read.period = self.periods.get(key) if key else None
         if key is None:
-            problem(f"Period '{v['Period']}' must be a quarter written like 2025/26 Q2")
-        elif period is None:
-            problem(f"There is no reporting period {v['Period']} in the register")
-        levels: dict = {}
+            read.problem(f"Period '{text}' must be a quarter written like 2025/26 Q2")
+        elif read.period is None:
+            read.problem(f"There is no reporting period {text} in the register")
+
+    def _levels(self, read: _Row, v: dict) -> None:
         for column, name in LEVEL_COLUMNS.items():
             axis = Level.Axis.LIKELIHOOD if column.endswith("L") else Level.Axis.IMPACT
-            levels[name], error = _level(v[column], column, axis, matrix)
+            read.levels[name], error = _level(v[column], column, axis, self.matrix)
             if error:
-                problem(error)
-        for kind, title in (("inherent", "Inherent"), ("current", "Current"), ("target", "Target")):
+                read.problem(error)
+        for title in ("Inherent", "Current", "Target"):
             likelihood, impact = v[f"{title} L"], v[f"{title} I"]
-            if kind == "current" and (not likelihood or not impact):
-                problem("Enter both Current L and Current I")
+            if title == "Current" and (not likelihood or not impact):
+                read.problem("Enter both Current L and Current I")
             elif bool(likelihood) != bool(impact):
-                problem(f"Enter both {title} L and {title} I, or leave both empty")
-        if problems:
-            errors.extend(problems)
-            continue
+                read.problem(f"Enter both {title} L and {title} I, or leave both empty")
 
-        seen = parsed.get(ref)
-        if seen is None:
-            assessments = {period.key: (row.number, levels, period)}
-            parsed[ref] = {"row": row.number, "values": values, "assessments": assessments}
-            continue
-        for column, name in RISK_FIELDS.items():
-            if seen["values"][name] != values[name]:
-                problems.append(
-                    f"Row {row.number}: {column} of {ref} differs from row {seen['row']}; "
-                    f"give every row of a risk the same {column.lower()}"
-                )
-        if period.key in seen["assessments"]:
-            first = seen["assessments"][period.key][0]
-            problems.append(f"Row {row.number}: {ref} already has a row for {period.label} (row {first})")
-        errors.extend(problems)
+
+class _RiskRows:
+    """The rows of one risk: its first row's values, and an assessment per quarter."""
+
+    def __init__(self, first: _Row):
+        self.row, self.values = first.number, first.values
+        self.assessments = {first.period.key: first}
+
+    def add(self, read: _Row) -> list[str]:
+        """Take another row of the risk, or say why not."""
+        problems = [
+            f"Row {read.number}: {column} of {read.ref} differs from row {self.row}; "
+            f"give every row of a risk the same {column.lower()}"
+            for column, name in RISK_FIELDS.items()
+            if self.values[name] != read.values[name]
+        ]
+        if read.period.key in self.assessments:
+            first = self.assessments[read.period.key].number
+            problems.append(f"Row {read.number}: {read.ref} already has a row for {read.period.label} (row {first})")
         if not problems:
-            seen["assessments"][period.key] = (row.number, levels, period)
+            self.assessments[read.period.key] = read
+        return problems
 
-    if errors:
-        return plan
 
+def _compare_with_register(parsed: dict[str, _RiskRows]) -> list[RiskPlan]:
     existing = {r.ref: r for r in Risk.objects.select_related("owner").filter(ref__in=parsed)}
     assessed = {
         (a.risk.ref, a.period.key): a
         for a in Assessment.objects.select_related("risk", "period").filter(risk__ref__in=parsed)
     }
+    plans = []
     for ref, item in parsed.items():
-        values = item["values"]
         risk = existing.get(ref)
-        risk_plan = RiskPlan(ref=ref, row=item["row"], is_new=risk is None, values=values)
-        in_order = sorted(item["assessments"].values(), key=lambda entry: entry[2].key)
+        risk_plan = RiskPlan(ref=ref, row=item.row, is_new=risk is None, values=item.values)
+        in_order = sorted(item.assessments.values(), key=lambda read: read.period.key)
         for column, name in RISK_FIELDS.items():
             before = getattr(risk, name) if risk else ""
-            after = values[name]
-            if before != after:
-                risk_plan.changes.append(FieldChange(column, _display(name, before), _display(name, after)))
+            if before != item.values[name]:
+                risk_plan.changes.append(FieldChange(column, _display(name, before), _display(name, item.values[name])))
         if risk is None:
-            risk_plan.status_from, risk_plan.status_period = "", in_order[0][2]
-        elif risk.status != values["status"]:
-            risk_plan.status_from, risk_plan.status_period = risk.status, in_order[-1][2]
-        for number, levels, period in in_order:
-            current = assessed.get((ref, period.key))
-            assessment_plan = AssessmentPlan(period=period, row=number, is_new=current is None, values=levels)
+            risk_plan.status_from, risk_plan.status_period = "", in_order[0].period
+        elif risk.status != item.values["status"]:
+            risk_plan.status_from, risk_plan.status_period = risk.status, in_order[-1].period
+        for read in in_order:
+            current = assessed.get((ref, read.period.key))
+            assessment_plan = AssessmentPlan(
+                period=read.period, row=read.number, is_new=current is None, values=read.levels
+            )
             for column, name in LEVEL_COLUMNS.items():
                 before = getattr(current, name) if current else None
-                if before != levels[name]:
-                    assessment_plan.changes.append(FieldChange(column, _shown(before), _shown(levels[name])))
+                if before != read.levels[name]:
+                    assessment_plan.changes.append(FieldChange(column, _shown(before), _shown(read.levels[name])))
             risk_plan.assessments.append(assessment_plan)
-        plan.risks.append(risk_plan)
-    return plan
+        plans.append(risk_plan)
+    return plans
 
 
 def _display(name: str, value) -> str:

@@ -213,3 +213,15 @@ def test_import_command_fails_with_the_reasons(plan, tmp_path):
     with pytest.raises(CommandError, match="Row 2: Ref must be a whole number"):
         call_command("import_commitments", str(path), stdout=io.StringIO())
     assert not Commitment.objects.exists()
+
+
+def test_a_row_longer_than_the_register_keeps_is_refused_by_name_and_nothing_is_written(plan):
+    too_long = [*ROW_36[:5], "W" * 201, "T" * 101]
+
+    result = plan_import("p.csv", csv_file([too_long]).read())
+
+    assert result.errors == [
+        "Row 2 (commitment 36): WMP lead: Ensure this value has at most 200 characters (it has 201); "
+        "Timescale: Ensure this value has at most 100 characters (it has 101)."
+    ]
+    assert not Commitment.objects.exists()

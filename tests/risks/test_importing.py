@@ -265,3 +265,9 @@ def test_the_command_asks_before_writing(tmp_path, periods, owners, monkeypatch)
     call_command("import_risks", str(path), stdout=StringIO())
 
     assert not Risk.objects.exists()
+
+
+def test_a_title_longer_than_the_register_keeps_is_refused_by_name(periods, owners):
+    plan = plan_import("risks.csv", _csv(_row(Title="T" * 201)))
+
+    assert plan.errors == ["Row 2: Title: Ensure this value has at most 200 characters (it has 201)"]
