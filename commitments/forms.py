@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, Value
 from django.db.models.functions import Upper
 
+from commitments import services
 from commitments.models import NOT_ASSESSED, PolicyArea, Rag, StatusUpdate
 from commitments.services import require_narrative
 from riskreg.forms import TabularUploadForm, filter_form_helper, person_matches
@@ -45,9 +46,36 @@ class StatusUpdateForm(forms.Form):
             Button.secondary("save", "Save draft"),
         )
 
+    @classmethod
+    def for_update(cls, update: StatusUpdate | None, data=None) -> "StatusUpdateForm":
+        """The form for what was posted, or starting from the update as it is."""
+        if data is not None:
+            return cls(data)
+        return cls(
+            initial={"rag": update.rag, "narrative": update.narrative, "version": update.version}
+            if update
+            else {"version": 0}
+        )
+
+    @classmethod
+    def keeping_typed(cls, data, current: StatusUpdate | None) -> "StatusUpdateForm":
+        """After a conflict: what they typed, with the newer version, so they can save over it knowingly."""
+        return cls({**data.dict(), "version": current.version if current else 0})
+
     @property
     def wants_submit(self) -> bool:
         return "submit" in self.data
+
+    def save_update(self, *, commitment, period, by) -> StatusUpdate:
+        return services.status_update_save(
+            commitment=commitment,
+            period=period,
+            by=by,
+            rag=self.cleaned_data["rag"],
+            narrative=self.cleaned_data["narrative"],
+            version=self.cleaned_data["version"],
+            submit=self.wants_submit,
+        )
 
     def clean(self):
         cleaned = super().clean()
@@ -84,6 +112,15 @@ class ReviewForm(forms.Form):
             Field.textarea("comment"),
             "version",
             Button("submit", "Save review"),
+        )
+
+    def review(self, update: StatusUpdate, *, reviewer) -> StatusUpdate:
+        return services.status_update_review(
+            update=update,
+            reviewer=reviewer,
+            approve=self.cleaned_data["decision"] == "approve",
+            comment=self.cleaned_data["comment"],
+            version=self.cleaned_data["version"],
         )
 
     def clean(self):
