@@ -4,6 +4,7 @@ import shutil
 import pytest
 from django.core.management import call_command
 
+from committee.demo import DEMO_FIXTURES
 from riskreg.roles import Role
 from tests.factories import UserFactory
 
@@ -136,5 +137,5 @@ def demo(db):
     from committee.models import Paper
     from committee.services import paper_publish
 
-    call_command("loaddata", "demo_users", "commitments", "risk_matrix", "risks", "papers", verbosity=0)
+    call_command("loaddata", *DEMO_FIXTURES, verbosity=0)
     paper_publish(paper=Paper.objects.get(period__financial_year=2025, period__quarter=2), user=None)
