@@ -1,4 +1,5 @@
-"""The site's settings with the benchmark URLconf: the product's URLs plus a minimal view.
+"""The site's settings with the benchmark URLconf (the product's URLs plus a minimal view)
+and the benchmarks app, whose make_synthetic command builds the benchmarks' data.
 
 Used only by `make bench` and `make loadtest` (DJANGO_SETTINGS_MODULE=benchmarks.settings).
 """
@@ -6,6 +7,9 @@ Used only by `make bench` and `make loadtest` (DJANGO_SETTINGS_MODULE=benchmarks
 from riskreg.settings import *  # noqa: F403
 
 ROOT_URLCONF = "benchmarks.urls"
+
+# Only here, not in the product: `manage.py make_synthetic` exists only under these settings.
+INSTALLED_APPS = [*INSTALLED_APPS, "benchmarks"]  # noqa: F405
 
 # Logs to stderr: benchmarks.measure prints its figures as JSON on stdout, and a library's
 # warning there (WeasyPrint's, on a machine without HarfBuzz-Subset) broke the run.

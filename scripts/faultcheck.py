@@ -38,6 +38,10 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
+# The project's packages, for the demo's fixture list (plain data: no Django set-up needed).
+sys.path.insert(0, str(ROOT))
+from committee.demo import DEMO_FIXTURES  # noqa: E402
+
 BIN = Path(sys.executable).parent
 HOST = "127.0.0.1"  # the load goes here and nowhere else
 PAGES = ["/healthz", "/", "/commitments/", "/risks/", "/committee/2025-26/q2/"]
@@ -125,7 +129,7 @@ def site_environment(database_url: str) -> dict:
 def prepare_database(env: dict) -> None:
     python = str(BIN / "python")
     run(python, "manage.py", "migrate", "--no-input", env=env, quiet=True)
-    run(python, "manage.py", "loaddata", "demo_users", "commitments", "risk_matrix", "risks", "papers", env=env)
+    run(python, "manage.py", "loaddata", *DEMO_FIXTURES, env=env)
     run(python, "manage.py", "publish_paper", "2025-26-q2", env=env)
     # The password travels in the environment, not in the code run.
     code = (

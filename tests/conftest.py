@@ -2,7 +2,9 @@ import os
 import shutil
 
 import pytest
+from django.core.management import call_command
 
+from committee.demo import DEMO_FIXTURES
 from riskreg.roles import Role
 from tests.factories import UserFactory
 
@@ -125,3 +127,15 @@ def commitment(officer, smt_lead, periods):
         smt_lead=smt_lead,
         areas=["Improving Road and Travel Safety"],
     )
+
+
+@pytest.fixture
+def demo(db):
+    """The committee paper's data, as load_demo loads it, with the Q2 paper published as
+    the web publishes it: its PDF and Word files are rendered on their first download
+    (the publish_paper command renders them at once, and takes a few seconds longer)."""
+    from committee.models import Paper
+    from committee.services import paper_publish
+
+    call_command("loaddata", *DEMO_FIXTURES, verbosity=0)
+    paper_publish(paper=Paper.objects.get(period__financial_year=2025, period__quarter=2), user=None)

@@ -3,6 +3,7 @@ import io
 import pytest
 from django.core.management import call_command
 
+from committee.demo import DEMO_FIXTURES
 from tests.browser.helpers import axe_violations, sign_in
 from tests.factories import PASSWORD
 
@@ -13,7 +14,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def demo(db):
     from riskreg.models import User
 
-    call_command("loaddata", "demo_users", "commitments", "risk_matrix", "risks", "papers", verbosity=0)
+    call_command("loaddata", *DEMO_FIXTURES, verbosity=0)
     call_command("publish_paper", "2025-26-q2", stdout=io.StringIO())
     for user in User.objects.all():
         user.set_password(PASSWORD)

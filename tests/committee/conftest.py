@@ -1,19 +1,6 @@
 import pytest
-from django.core.management import call_command
 
 PAPER = "/committee/2025-26/q2/"
-
-
-@pytest.fixture
-def demo(db):
-    """The committee paper's data, as load_demo loads it, with the Q2 paper published as
-    the web publishes it: its PDF and Word files are rendered on their first download
-    (the publish_paper command renders them at once, and takes a few seconds longer)."""
-    from committee.models import Paper
-    from committee.services import paper_publish
-
-    call_command("loaddata", "demo_users", "commitments", "risk_matrix", "risks", "papers", verbosity=0)
-    paper_publish(paper=Paper.objects.get(period__financial_year=2025, period__quarter=2), user=None)
 
 
 @pytest.fixture

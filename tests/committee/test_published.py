@@ -12,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from committee import rendering, services
+from committee.demo import DEMO_FIXTURES
 from committee.models import Paper, PublishedFile, PublishedPage, PublishedPaper
 from risks.models import Risk
 from tests.committee.conftest import PAPER
@@ -144,7 +145,7 @@ def test_two_first_requests_at_once_both_succeed_and_serve_the_stored_file(commi
 
 
 def test_the_publish_command_renders_the_pdf_at_once(db):
-    call_command("loaddata", "demo_users", "commitments", "risk_matrix", "risks", "papers", verbosity=0)
+    call_command("loaddata", *DEMO_FIXTURES, verbosity=0)
 
     call_command("publish_paper", "2025-26-q2", stdout=io.StringIO())
 

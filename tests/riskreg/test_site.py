@@ -1,17 +1,13 @@
 import re
-from io import StringIO
 from pathlib import Path
 from unittest import mock
 
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.core.management import CommandError, call_command
 from django.db.utils import OperationalError
 from django.urls import reverse
 
-from riskreg.management.commands.load_demo import DEMO_ACCOUNTS, DEMO_PASSWORD
-from riskreg.models import User
 from riskreg.roles import Role
 from tests.commands import run_manage
 
@@ -126,28 +122,6 @@ def test_home_page_runs_a_fixed_number_of_queries(client_as_officer, django_asse
     # Session, user, roles, and the session's idle-expiry refresh (3 with savepoints).
     with django_assert_num_queries(6):
         client_as_officer.get("/")
-
-
-def test_load_demo_makes_one_account_per_role_and_can_run_twice(settings):
-    settings.DEBUG = True
-
-    call_command("load_demo", stdout=StringIO())
-    call_command("load_demo", stdout=StringIO())
-
-    for username, (_, _, role) in DEMO_ACCOUNTS.items():
-        user = User.objects.get(username=username)
-        assert user.check_password(DEMO_PASSWORD)
-        assert user.role_names() == (role,)
-        assert "(illustrative)" in str(user)
-
-
-def test_load_demo_refuses_to_run_when_debug_is_off(settings):
-    settings.DEBUG = False
-
-    with pytest.raises(CommandError, match="only with DJANGO_DEBUG=true"):
-        call_command("load_demo")
-
-    assert not User.objects.filter(username="officer").exists()
 
 
 def test_govuk_css_asset_urls_resolve_under_static():

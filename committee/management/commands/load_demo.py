@@ -1,3 +1,8 @@
+"""manage.py load_demo: the committee paper's data and the demo accounts (make run).
+
+In the committee app, the one that sees all the others: it ends by publishing the paper.
+"""
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -5,22 +10,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from committee.demo import DEMO_ACCOUNTS, DEMO_FIXTURES, DEMO_PASSWORD
 from riskreg.roles import Role
-
-# The password of every demo account. Documented in the README; the accounts exist
-# only where load_demo ran, which it refuses to do unless debugging.
-DEMO_PASSWORD = "riskreg-demo-2026"
-
-# username: (first name, last name, role)
-DEMO_ACCOUNTS = {
-    "officer": ("Olive", "Officer (illustrative)", Role.OFFICER),
-    "smt": ("Sam", "Lead (illustrative)", Role.SMT_LEAD),
-    "committee": ("Chris", "Member (illustrative)", Role.COMMITTEE_MEMBER),
-    "admin": ("Ada", "Admin (illustrative)", Role.REGISTER_ADMIN),
-}
-
-# Loaded in this order; each is also loadable on its own with loaddata.
-DEMO_FIXTURES = ["demo_users", "commitments", "risk_matrix", "risks", "papers"]
 
 
 class Command(BaseCommand):

@@ -9,9 +9,9 @@ from django.apps import apps
 from django.core.management import CommandError, call_command
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from committee.management.commands.export_register import FORMAT, MODELS, NOT_EXPORTED, VERSION, history_models
 from committee.models import Paper, PublishedPaper
 from committee.report import build_report
+from riskreg.management.commands.export_register import FORMAT, MODELS, NOT_EXPORTED, VERSION, history_models
 from riskreg.models import User
 from tests.factories import PASSWORD
 

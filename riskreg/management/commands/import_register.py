@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.core.management.color import no_style
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
-from committee.management.commands.export_register import FORMAT, MODELS, VERSION, history_models
+from riskreg.management.commands.export_register import FORMAT, MODELS, VERSION, history_models
 
 
 def _register_models() -> list:
