@@ -1,5 +1,4 @@
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Field, Layout, Size
+from crispy_forms_gds.layout import Button, Field, Size
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q, Value
@@ -8,7 +7,7 @@ from django.db.models.functions import Upper
 from commitments import services
 from commitments.models import NOT_ASSESSED, PolicyArea, Rag, StatusUpdate
 from commitments.services import require_narrative
-from riskreg.forms import TabularUploadForm, filter_form_helper, person_matches
+from riskreg.forms import TabularUploadForm, filter_form_helper, form_helper, person_matches
 from riskreg.numbers import whole_number
 
 RAG_FILTER_CHOICES = [("", "Any"), *Rag.choices, ("none", NOT_ASSESSED)]
@@ -36,9 +35,7 @@ class StatusUpdateForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
+        self.helper = form_helper(
             Field.radios("rag", legend_size=Size.MEDIUM, inline=True),
             Field.textarea("narrative", label_size=Size.MEDIUM),
             "version",
@@ -105,9 +102,7 @@ class ReviewForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
+        self.helper = form_helper(
             Field.radios("decision", legend_size=Size.MEDIUM),
             Field.textarea("comment"),
             "version",

@@ -7,6 +7,18 @@ from django.db.models import Q
 from riskreg.tabular import max_upload_bytes, too_large_message
 
 
+def form_helper(*layout, label_size=None, method="post") -> FormHelper:
+    """The one set-up of a crispy-forms-gds form: its fields and buttons, inside the page's
+    own <form> tag (the page gives the tag, its action and its CSRF token)."""
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.form_method = method
+    if label_size:
+        helper.label_size = label_size
+    helper.layout = Layout(*layout)
+    return helper
+
+
 class SignInForm(AuthenticationForm):
     error_messages = {
         "invalid_login": "Enter a correct username and password. Both are case-sensitive.",
@@ -18,13 +30,11 @@ class SignInForm(AuthenticationForm):
         self.fields["username"].error_messages["required"] = "Enter your username"
         self.fields["password"].error_messages["required"] = "Enter your password"
         self.fields["password"].widget = forms.PasswordInput(attrs={"autocomplete": "current-password"})
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.label_size = Size.SMALL
-        self.helper.layout = Layout(
+        self.helper = form_helper(
             Field.text("username", field_width=20),
             Field.text("password", field_width=20),
             Submit("submit", "Sign in"),
+            label_size=Size.SMALL,
         )
 
 
@@ -36,15 +46,12 @@ def posted(request):
 
 def filter_form_helper(legend: str, *fields) -> FormHelper:
     """The GET form above a register or list: its filters in a fieldset, then the button."""
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.form_method = "get"
-    helper.label_size = Size.SMALL
-    helper.layout = Layout(
+    return form_helper(
         Fieldset(*fields, legend=legend, legend_size=Size.MEDIUM),
         Button("filter", "Apply filters", css_class="govuk-button--secondary"),
+        label_size=Size.SMALL,
+        method="get",
     )
-    return helper
 
 
 def person_matches(relation: str, text: str) -> Q:
@@ -69,9 +76,7 @@ class TabularUploadForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["file"].help_text = self.help_text
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(Field("file"), Button("submit", "Preview the import"))
+        self.helper = form_helper(Field("file"), Button("submit", "Preview the import"))
 
     def clean_file(self):
         # Checked before the view reads the file into memory.

@@ -12,14 +12,15 @@ import math
 import re
 
 import segno
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Layout, Size, Submit
+from crispy_forms_gds.layout import Field, Size, Submit
 from django import forms
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from riskreg.forms import form_helper
 
 
 def is_required_for(user) -> bool:
@@ -73,15 +74,13 @@ class CodeForm(forms.Form):
     def __init__(self, *args, device: TOTPDevice, heading: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.device = device
-        self.helper = FormHelper()
-        self.helper.form_tag = False
         if heading:
             # On the code page the question is the page's heading (one question per page).
             self.fields["code"].label = "Enter the code from your authenticator app"
             field = Field.text("code", label_size=Size.LARGE, label_tag="h1", field_width=5)
         else:
             field = Field.text("code", label_size=Size.MEDIUM, field_width=5)
-        self.helper.layout = Layout(field, Submit("submit", "Continue"))
+        self.helper = form_helper(field, Submit("submit", "Continue"))
 
     def clean_code(self):
         code = re.sub(r"[\s-]", "", self.cleaned_data["code"])
