@@ -7,17 +7,14 @@ from riskreg.imports import Importer, import_confirm, import_upload
 app_name = "commitments"
 
 IMPORTER = Importer(
+    app="commitments",
     title="Import commitments",
-    session_key="commitments_import",
     may_import=permissions.can_manage_register,
     read=importing.plan_import,
     apply=services.commitments_import_apply,
     form_class=ImportForm,
     columns=importing.BASE_COLUMNS,
     preview="commitments/import_preview.html",
-    url_name="commitments:import",
-    confirm_url_name="commitments:import_confirm",
-    done_url_name="commitments:register",
 )
 
 urlpatterns = [

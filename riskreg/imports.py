@@ -35,18 +35,31 @@ class Importer:
     its table of changes (partial "changes") and of its file's columns ("columns").
     """
 
+    app: str  # the register's URL namespace: its pages are <app>:import, :import_confirm, :register
     title: str
-    session_key: str
     may_import: Callable
     read: Callable
     apply: Callable
     form_class: type[TabularUploadForm]
     columns: list[str]
     preview: str
-    url_name: str
-    confirm_url_name: str
-    done_url_name: str
     layout: str = "base.html"
+
+    @property
+    def session_key(self) -> str:
+        return f"{self.app}_import"
+
+    @property
+    def url_name(self) -> str:
+        return f"{self.app}:import"
+
+    @property
+    def confirm_url_name(self) -> str:
+        return f"{self.app}:import_confirm"
+
+    @property
+    def done_url_name(self) -> str:
+        return f"{self.app}:register"
 
 
 def model_field_errors(model, **values) -> list[str]:

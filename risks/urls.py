@@ -7,17 +7,14 @@ from risks.forms import ImportForm
 app_name = "risks"
 
 IMPORTER = Importer(
+    app="risks",
     title="Import risks",
-    session_key="risks_import",
     may_import=permissions.can_import,
     read=importing.plan_import,
     apply=services.risks_import_apply,
     form_class=ImportForm,
     columns=importing.COLUMNS,
     preview="risks/import_preview.html",
-    url_name="risks:import",
-    confirm_url_name="risks:import_confirm",
-    done_url_name="risks:register",
     layout="risks/layout.html",
 )
 
