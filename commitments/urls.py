@@ -27,5 +27,5 @@ urlpatterns = [
     path("commitments/<int:ref>/<str:fy>/<str:q>/edit/", views.update_edit, name="update_edit"),
     path("commitments/<int:ref>/<str:fy>/<str:q>/review/", views.update_review, name="update_review"),
     path("periods/", views.periods, name="periods"),
-    path("periods/<str:slug>/status/", views.period_status, name="period_status"),
+    path("periods/<str:fy>/<str:q>/status/", views.period_status, name="period_status"),
 ]

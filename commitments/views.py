@@ -212,10 +212,8 @@ def periods(request):
 
 
 @require_POST
-def period_status(request, slug):
-    period = ReportingPeriod.objects.from_slug(slug)
-    if period is None:
-        raise Http404("No such reporting period.")
+def period_status(request, fy, q):
+    period = ReportingPeriod.objects.from_url_or_404(fy, q)
     status = request.POST.get("status", "")
     try:
         services.period_set_status(period=period, status=status, by=request.user)

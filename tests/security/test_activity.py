@@ -110,7 +110,7 @@ def test_changes_made_in_the_site_are_listed_with_who_when_before_and_after(
     review = reverse("commitments:update_review", args=[96, "2025-26", "q3"])
     client.post(review, {"decision": "approve", "comment": "", "version": 2})
     client.force_login(register_admin)
-    client.post(reverse("commitments:period_status", args=["2025-26-q3"]), {"status": "closed"})
+    client.post(reverse("commitments:period_status", args=["2025-26", "q3"]), {"status": "closed"})
 
     rows = activity_rows(client)
 

@@ -49,7 +49,7 @@ KWARGS = {
     "commitments:detail": {"ref": 96},
     "commitments:update_edit": {"ref": 96, "fy": "2025-26", "q": "q3"},
     "commitments:update_review": {"ref": 97, "fy": "2025-26", "q": "q3"},
-    "commitments:period_status": {"slug": "2025-26-q3"},
+    "commitments:period_status": {"fy": "2025-26", "q": "q3"},
     "risks:detail": {"ref": "CR10"},
     "risks:edit": {"ref": "CR10"},
     "risks:status": {"ref": "CR10"},
