@@ -7,6 +7,7 @@ from django.db.models.functions import Coalesce, Upper
 from simple_history.models import HistoricalRecords
 
 from commitments.periods import (  # noqa: F401 (the app's models are all importable from here)
+    Meeting,
     ReportingPeriod,
     parse_period,
     parse_period_label,
@@ -295,6 +296,9 @@ class StatusUpdate(models.Model):
     narrative = models.TextField("update", blank=True)
     state = models.CharField(max_length=10, choices=State.choices, default=State.DRAFT)
     review_comment = models.TextField(blank=True)
+    # "No change since last quarter": the officer repeats last quarter's approved RAG and
+    # text on purpose, and the reviewer is shown it as such.
+    carried_forward = models.BooleanField(default=False)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -88,6 +88,13 @@ class ReportingPeriod(models.Model):
     financial_year = models.PositiveSmallIntegerField(help_text="The year the financial year starts: 2025 for 2025/26.")
     quarter = models.PositiveSmallIntegerField(choices=[(1, "Q1"), (2, "Q2"), (3, "Q3"), (4, "Q4")])
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.UPCOMING)
+    # The update window: counted back from the meetings the quarter reports to, and
+    # changeable. Empty until an admin sets the meetings or the dates.
+    opens_on = models.DateField("updates open", null=True, blank=True)
+    officer_deadline = models.DateField("officers' deadline", null=True, blank=True)
+    review_deadline = models.DateField("SMT leads' review deadline", null=True, blank=True)
+    # Why the quarter was closed with updates outstanding; kept in its history.
+    close_reason = models.TextField("reason for closing with updates outstanding", blank=True)
 
     objects = ReportingPeriodQuerySet.as_manager()
     history = HistoricalRecords()
@@ -97,6 +104,18 @@ class ReportingPeriod(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["financial_year", "quarter"], name="one_period_per_quarter"),
             models.CheckConstraint(condition=Q(quarter__range=(1, 4)), name="quarter_1_to_4"),
+            models.CheckConstraint(
+                condition=Q(opens_on__isnull=True)
+                | Q(officer_deadline__isnull=True)
+                | Q(officer_deadline__gte=models.F("opens_on")),
+                name="officer_deadline_after_window_opens",
+            ),
+            models.CheckConstraint(
+                condition=Q(officer_deadline__isnull=True)
+                | Q(review_deadline__isnull=True)
+                | Q(review_deadline__gte=models.F("officer_deadline")),
+                name="review_deadline_after_officer_deadline",
+            ),
         ]
 
     def __str__(self):
@@ -157,3 +176,24 @@ class ReportingPeriod(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == self.Status.OPEN
+
+
+class Meeting(models.Model):
+    """A meeting a quarter reports to: its update window is counted back from the earliest."""
+
+    class Body(models.TextChoices):
+        JOINT_AUDIT_COMMITTEE = "jac", "Joint Audit Committee"
+        POLICE_AND_CRIME_PANEL = "pcp", "Police and Crime Panel"
+
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="meetings")
+    body = models.CharField(max_length=3, choices=Body.choices)
+    date = models.DateField()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["date", "body"]
+        constraints = [models.UniqueConstraint(fields=["period", "body"], name="one_meeting_per_body_and_quarter")]
+
+    def __str__(self):
+        return f"{self.get_body_display()}, {self.date:%-d %B %Y}"

@@ -34,6 +34,7 @@ MODELS = [
     "commitments.plan",
     "commitments.policyarea",
     "commitments.reportingperiod",
+    "commitments.meeting",
     "commitments.commitment",
     "commitments.commitmentpolicyarea",
     "commitments.statusupdate",
