@@ -515,7 +515,12 @@ def assessment_edit(request, ref, period):
     if matrix is None:
         raise Http404("No scoring matrix is in use.")
     assessment = Assessment.objects.filter(risk=risk, period=the_period).first()
-    previous = Assessment.objects.filter(risk=risk).in_period(the_period.previous_key).select_related("period").first()
+    previous = (
+        Assessment.objects.filter(risk=risk)
+        .in_period(ReportingPeriod.objects.previous_of(the_period))
+        .select_related("period")
+        .first()
+    )
     conflict = None
     if request.method == "POST":
         form = AssessmentForm(request.POST, matrix=matrix)
