@@ -7,15 +7,16 @@ from django.db.models import Q
 from riskreg.tabular import max_upload_bytes, too_large_message
 
 
-def form_helper(*layout, label_size=None, method="post") -> FormHelper:
-    """The one set-up of a crispy-forms-gds form: its fields and buttons, inside the page's
-    own <form> tag (the page gives the tag, its action and its CSRF token)."""
+def form_helper(*layout, submit: str | None = None, label_size=None, method="post") -> FormHelper:
+    """The one set-up of a crispy-forms-gds form: its fields and buttons (`submit` names a
+    last one), inside the page's own <form> tag (the page gives the tag, its action and
+    its CSRF token)."""
     helper = FormHelper()
     helper.form_tag = False
     helper.form_method = method
     if label_size:
         helper.label_size = label_size
-    helper.layout = Layout(*layout)
+    helper.layout = Layout(*layout, *([Button("submit", submit)] if submit else []))
     return helper
 
 

@@ -1,8 +1,9 @@
 from django.urls import path
 
 from riskreg.imports import Importer, import_confirm, import_upload
-from risks import importing, permissions, services, views
+from risks import importing, permissions, services
 from risks.forms import ImportForm
+from risks.views import assessments, bands, detail, edit, heatmap, register
 
 app_name = "risks"
 
@@ -20,16 +21,18 @@ IMPORTER = Importer(
 
 # Literal paths first: "<ref>/" would otherwise match them.
 urlpatterns = [
-    path("", views.register, name="register"),
-    path("new/", views.risk_create, name="create"),
-    path("heatmap/", views.heatmap, name="heatmap"),
+    path("", register.register, name="register"),
+    path("new/", edit.risk_create, name="create"),
+    path("heatmap/", heatmap.heatmap, name="heatmap"),
     path("import/", import_upload, {"importer": IMPORTER}, name="import"),
     path("import/confirm/", import_confirm, {"importer": IMPORTER}, name="import_confirm"),
-    path("bands.css", views.band_css, name="band_css"),
-    path("<slug:ref>/", views.detail, name="detail"),
-    path("<slug:ref>/edit/", views.risk_edit, name="edit"),
-    path("<slug:ref>/status/", views.status_change, name="status"),
-    path("<slug:ref>/assessments/<str:period>/", views.assessment_edit, name="assess"),
-    path("<slug:ref>/actions/new/", views.action_edit, name="action_create"),
-    path("<slug:ref>/actions/<int:pk>/edit/", views.action_edit, name="action_edit"),
+    path("bands.css", bands.band_css, name="band_css"),
+    path("<slug:ref>/", detail.detail, name="detail"),
+    path("<slug:ref>/edit/", edit.risk_edit, name="edit"),
+    path("<slug:ref>/status/", edit.status_change, name="status"),
+    path("<slug:ref>/assessments/<str:fy>/<str:q>/", assessments.assessment_edit, name="assess"),
+    # The old spelling of a quarter in the address, 2025-26-q2: redirected to the one above.
+    path("<slug:ref>/assessments/<str:period>/", assessments.assessment_moved, name="assess_moved"),
+    path("<slug:ref>/actions/new/", edit.action_edit, name="action_create"),
+    path("<slug:ref>/actions/<int:pk>/edit/", edit.action_edit, name="action_edit"),
 ]

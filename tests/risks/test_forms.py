@@ -172,8 +172,8 @@ def test_a_status_change_date_must_be_real(client_as_smt_lead, risk, periods):
 # Assessments
 
 
-def _assess(client, data, period="2025-26-q3"):
-    return client.post(reverse("risks:assess", args=["CR10", period]), data)
+def _assess(client, data, fy="2025-26", q="q3"):
+    return client.post(reverse("risks:assess", args=["CR10", fy, q]), data)
 
 
 def test_the_owner_records_an_assessment_and_the_score_is_worked_out(client_as_smt_lead, risk, periods, smt_lead):
@@ -196,10 +196,23 @@ def test_the_owner_records_an_assessment_and_the_score_is_worked_out(client_as_s
     assert (assessment.assessed_by, assessment.version, assessment.period) == (smt_lead, 1, periods[3])
 
 
+def test_the_old_assessment_address_redirects_for_good_and_a_post_keeps_its_body(client_as_smt_lead, risk, periods):
+    old = "/risks/CR10/assessments/2025-26-q3/"
+    new = reverse("risks:assess", args=["CR10", "2025-26", "q3"])
+    assert new == "/risks/CR10/assessments/2025-26/q3/"
+
+    get = client_as_smt_lead.get(old)
+    post = client_as_smt_lead.post(old, {"version": 0, "current_likelihood": 3, "current_impact": 3})
+
+    assert (get.status_code, get["Location"]) == (301, new)
+    assert (post.status_code, post["Location"]) == (308, new)
+    assert not Assessment.objects.exists()
+
+
 def test_the_assessment_form_starts_from_the_previous_quarter(client_as_smt_lead, risk, periods):
     AssessmentFactory(risk=risk, period=periods[2], current_likelihood=4, current_impact=2, rationale="Last time")
 
-    html = client_as_smt_lead.get(reverse("risks:assess", args=["CR10", "2025-26-q3"])).content.decode()
+    html = client_as_smt_lead.get(reverse("risks:assess", args=["CR10", "2025-26", "q3"])).content.decode()
 
     assert "starts from the 2025/26 Q2 assessment" in html
     assert '<option value="4" selected>4 Likely</option>' in html
@@ -339,7 +352,7 @@ def test_an_action_with_a_user_owner_a_date_and_a_rag(client_as_smt_lead, risk, 
     ("name", "args", "message"),
     [
         ("risks:status", ["CR10"], "Enter the reason for the change"),
-        ("risks:assess", ["CR10", "2025-26-q3"], "Select the current likelihood"),
+        ("risks:assess", ["CR10", "2025-26", "q3"], "Select the current likelihood"),
         ("risks:action_create", ["CR10"], "Enter what the action is"),
         ("risks:edit", ["CR10"], "Enter a title"),
     ],

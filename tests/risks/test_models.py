@@ -64,10 +64,10 @@ def test_an_action_has_a_target_date_or_words_not_both():
 @pytest.mark.parametrize(
     ("previous", "current", "expected"),
     [
-        (12, 16, Direction.INCREASED),
-        (16, 12, Direction.REDUCED),
-        (9, 9, Direction.NO_CHANGE),
-        (None, 9, Direction.NEW),
+        (12, 16, Direction.SCORE_UP),
+        (16, 12, Direction.SCORE_DOWN),
+        (9, 9, Direction.SAME_SCORE),
+        (None, 9, Direction.FIRST_SCORE),
         (9, None, None),
     ],
 )

@@ -53,7 +53,8 @@ KWARGS = {
     "risks:detail": {"ref": "CR10"},
     "risks:edit": {"ref": "CR10"},
     "risks:status": {"ref": "CR10"},
-    "risks:assess": {"ref": "CR10", "period": "2025-26-q3"},
+    "risks:assess": {"ref": "CR10", "fy": "2025-26", "q": "q3"},
+    "risks:assess_moved": {"ref": "CR10", "period": "2025-26-q3"},
     "risks:action_create": {"ref": "CR10"},
     "risks:action_edit": {"ref": "CR10", "pk": "action"},  # filled in with the action's id
     "committee:paper": {"fy": "2025-26", "q": "q2"},
@@ -139,6 +140,9 @@ TABLE = {
     ("risks:status", "POST"):                        RISK_EDITORS,
     ("risks:assess", "GET"):                         RISK_EDITORS,
     ("risks:assess", "POST"):                        RISK_EDITORS,
+    # The old address of the page above: moved for good, for everyone signed in.
+    ("risks:assess_moved", "GET"):                   (LOGIN, 301,    301,      301,  301,      301,      301),
+    ("risks:assess_moved", "POST"):                  (LOGIN, 308,    308,      308,  308,      308,      308),
     ("risks:action_create", "GET"):                  RISK_EDITORS,
     ("risks:action_create", "POST"):                 RISK_EDITORS,
     ("risks:action_edit", "GET"):                    RISK_EDITORS,
