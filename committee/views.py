@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from commitments.models import ReportingPeriod
 from committee import rendering, services
 from committee.forms import PaperForm, PublishForm
-from committee.models import Paper, PublishedPaper
+from committee.models import CARRIED_FORWARD, Paper, PublishedPaper
 from committee.shown import shown_paper
 from riskreg.forms import posted
 
@@ -91,16 +91,7 @@ def _new_paper(period) -> Paper:
     previous = Paper.objects.filter(period=period.previous()).first()
     paper = Paper(period=period)
     if previous:
-        for name in [
-            "committee_name",
-            "title",
-            "purpose",
-            "methodology",
-            "delivery_introduction",
-            "recommendation",
-            "contact_name",
-            "contact_title",
-        ]:
+        for name in CARRIED_FORWARD:
             setattr(paper, name, getattr(previous, name))
     return paper
 
