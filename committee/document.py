@@ -9,6 +9,8 @@ from datetime import date
 
 from django.utils.text import slugify
 
+from committee.sections import RISK_SECTIONS
+
 
 @dataclass
 class Block:
@@ -26,22 +28,6 @@ RED_MEANING = (
     "delivery of the plan item, not that it could not be achieved in the end."
 )
 
-EMPTY_RISK_SECTIONS = {
-    "new": "The review of the risk register has identified no new corporate risks for the OPCC.",
-    "under_consideration": "No new risks are being considered for inclusion.",
-    "increased": "During the last quarter, no risk scores have increased.",
-    "reduced": "During the last quarter, no risk scores have decreased.",
-    "closed": "During the last quarter, no risks have been closed.",
-}
-
-RISK_SECTIONS = [
-    ("new", "New corporate risks", "New corporate risks: became open during {q}"),
-    ("under_consideration", "Risks under consideration", "Risks being considered for inclusion at the end of {q}"),
-    ("increased", "Increased corporate risks", "Corporate risks whose score increased from {p} to {q}"),
-    ("reduced", "Reduced corporate risk scores", "Corporate risks whose score reduced from {p} to {q}"),
-    ("closed", "Closed and de-escalated corporate risks", "Corporate risks closed or de-escalated during {q}"),
-]
-
 
 def meeting_date_text(content: dict) -> str:
     if not content["meeting_date"]:
@@ -57,12 +43,18 @@ def published_status_line(content: dict, *, version: int, correction_reason: str
     return line + "."
 
 
+def deliverables(content: dict) -> int:
+    """The M of "N of the M individual deliverables", and of the churn table's "all M
+    deliverables": committee.report.deliverables_count."""
+    return content["headline"]["total"]
+
+
 def headline(content: dict) -> str:
     h = content["headline"]
     when = f" in {h['assessed_in']}" if h["assessed_in"] else f" for {content['period']['label']}"
     return (
-        f"{h['red']} of the {h['total']} individual deliverables in the Plan were marked as being at Red status "
-        f"for deliverability{when}. {RED_MEANING}"
+        f"{h['red']} of the {deliverables(content)} individual deliverables in the Plan were marked as being at "
+        f"Red status for deliverability{when}. {RED_MEANING}"
     )
 
 
@@ -94,9 +86,7 @@ def blocks(content: dict) -> list[Block]:
         out.append(_table("red_list", f"Commitments at Red status in {q}", content["red_list"], rag=(1, 2)))
     out += [n.paragraph(t) for t in content["delivery_narrative"]]
     out.append(
-        n.paragraph(
-            f"How the approved statuses of all {content['headline']['total']} deliverables moved from {p} to {q}:"
-        )
+        n.paragraph(f"How the approved statuses of all {deliverables(content)} deliverables moved from {p} to {q}:")
     )
     churn = content["churn"]
     out.append(
@@ -128,34 +118,19 @@ def blocks(content: dict) -> list[Block]:
     else:
         out.append(n.paragraph(f"No commitment recorded as Red in {p} has improved in {q}."))
 
-    for key, heading, caption in RISK_SECTIONS:
-        table = content["risks"][key]
-        if key == "under_consideration" and not table["rows"]:
-            continue  # the paper mentions proposed risks only when there are some
-        out.append(n.heading(heading))
+    for section in RISK_SECTIONS:
+        table = content["risks"][section.key]
+        if not table["rows"] and not section.listed_when_empty:
+            continue
+        out.append(n.heading(section.heading))
         if table["rows"]:
-            count = len(table["rows"])
-            out.append(n.paragraph(_risk_sentence(key, count, q)))
-            out.append(_table(f"risks_{key}", caption.format(p=p, q=q), table))
+            out.append(n.paragraph(section.sentence(len(table["rows"]), q)))
+            out.append(_table(section.table_key, section.caption.format(p=p, q=q), table))
         else:
-            out.append(n.paragraph(EMPTY_RISK_SECTIONS[key]))
+            out.append(n.paragraph(section.empty))
 
     out += [n.heading("Recommendation"), *(n.paragraph(t) for t in content["recommendation"])]
     return out
-
-
-def _risk_sentence(key: str, count: int, q: str) -> str:
-    one = count == 1
-    risks, scores_have = ("risk", "score has") if one else ("risks", "scores have")
-    return {
-        "new": f"The review of the risk register has identified {count} new corporate {risks} during {q}.",
-        "under_consideration": (
-            f"{count} new {risks} {'is' if one else 'are'} still being considered and evaluated for inclusion."
-        ),
-        "increased": f"During the last quarter, {count} risk {scores_have} increased.",
-        "reduced": f"During the last quarter, {count} risk {scores_have} decreased.",
-        "closed": f"During the last quarter, {count} {risks} {'has' if one else 'have'} been closed or de-escalated.",
-    }[key]
 
 
 def _table(key: str, caption: str, table: dict, rag: tuple[int, ...] = ()) -> Block:

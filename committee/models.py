@@ -10,6 +10,20 @@ DEFAULT_PURPOSE = (
 DEFAULT_RECOMMENDATION = "The Committee note the contents of the report and appendices."
 
 
+# What a new quarter's paper copies from the quarter before's: the words that rarely
+# change and the contact officer. The meeting and the narrative are the quarter's own.
+CARRIED_FORWARD = [
+    "committee_name",
+    "title",
+    "purpose",
+    "methodology",
+    "delivery_introduction",
+    "recommendation",
+    "contact_name",
+    "contact_title",
+]
+
+
 class PaperQuerySet(models.QuerySet):
     def get_by_natural_key(self, financial_year, quarter):
         return self.get(period__financial_year=financial_year, period__quarter=quarter)

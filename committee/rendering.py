@@ -6,6 +6,8 @@ same sections and tables as the page.
 """
 
 import io
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.template.loader import render_to_string
 from docx import Document
@@ -15,26 +17,109 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
 from committee.document import blocks, meeting_date_text
-from riskreg.exports import csv_bytes, xlsx_bytes, xml_safe
+from committee.sections import RISK_SECTIONS
+from riskreg.exports import XLSX_TYPE, csv_bytes, xlsx_bytes, xml_safe
 
 SHEET_TITLES = {
     "red_list": "Red list",
     "churn": "Churn",
     "improving": "Improving",
-    "risks_new": "New risks",
-    "risks_under_consideration": "Under consideration",
-    "risks_increased": "Increased",
-    "risks_reduced": "Reduced",
-    "risks_closed": "Closed and de-escalated",
+    **{section.table_key: section.name for section in RISK_SECTIONS},
 }
 
-RISK_SECTION_NAMES = {
-    "new": "New",
-    "under_consideration": "Under consideration",
-    "increased": "Increased",
-    "reduced": "Reduced",
-    "closed": "Closed or de-escalated",
+CSV_TYPE = "text/csv; charset=utf-8"
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@dataclass(frozen=True)
+class Download:
+    filename: str  # its name in the address, e.g. red-list.csv
+    what: str  # what the downloaded file's name ends with: joint-audit-committee-2025-12-11-red-list.csv
+    content_type: str
+    link: str  # the link's words on the page
+    listed_under: str  # "" for the paper itself, "CSV" for the tables as CSV
+    # (content, status_line) -> bytes. Lambdas look the renderer up when called, so a
+    # test that patches one (mock.patch.object(rendering, "pdf")) patches the table too.
+    render: Callable[[dict, str], bytes]
+    # Rendered as the paper is published (committee.services), as they are quick: at 100
+    # times the real data, about a second each. The Word file takes 7 s there and the PDF
+    # over 30 s, which would hang the admin's publish request up to gunicorn's timeout; so
+    # the web publish leaves those two to their first download, and the publish_paper
+    # command (no time limit) renders them at once.
+    at_publish: bool
+
+    @property
+    def extension(self) -> str:
+        return self.filename.rsplit(".", 1)[1]
+
+
+DOWNLOADS = {
+    download.filename: download
+    for download in [
+        Download(
+            "report.pdf",
+            what="risk-management-update",
+            content_type="application/pdf",
+            link="The paper as PDF",
+            listed_under="",
+            render=lambda content, status_line: pdf(content, status_line=status_line),
+            at_publish=False,
+        ),
+        Download(
+            "report.docx",
+            what="risk-management-update",
+            content_type=DOCX_TYPE,
+            link="as Word",
+            listed_under="",
+            render=lambda content, status_line: docx(content, status_line=status_line),
+            at_publish=False,
+        ),
+        Download(
+            "report.xlsx",
+            what="risk-management-update",
+            content_type=XLSX_TYPE,
+            link="its tables as Excel",
+            listed_under="",
+            render=lambda content, status_line: xlsx(content),
+            at_publish=True,
+        ),
+        Download(
+            "red-list.csv",
+            what="red-list",
+            content_type=CSV_TYPE,
+            link="red list",
+            listed_under="CSV",
+            render=lambda content, status_line: list_csv(content, "red_list"),
+            at_publish=True,
+        ),
+        Download(
+            "improving-list.csv",
+            what="improving-list",
+            content_type=CSV_TYPE,
+            link="improving list",
+            listed_under="CSV",
+            render=lambda content, status_line: list_csv(content, "improving"),
+            at_publish=True,
+        ),
+        Download(
+            "risk-movements.csv",
+            what="risk-movements",
+            content_type=CSV_TYPE,
+            link="risk movements",
+            listed_under="CSV",
+            render=lambda content, status_line: risk_movements_csv(content),
+            at_publish=True,
+        ),
+    ]
 }
+
+
+def download_links() -> list[tuple[str, list[Download]]]:
+    """The downloads as the page lists them: (what a line is headed, its downloads)."""
+    lines: dict[str, list[Download]] = {}
+    for download in DOWNLOADS.values():
+        lines.setdefault(download.listed_under, []).append(download)
+    return list(lines.items())
 
 
 def page_body(content: dict) -> str:
@@ -43,21 +128,10 @@ def page_body(content: dict) -> str:
 
 
 def download(filename: str, content: dict, *, status_line: str) -> bytes:
-    """One of the paper's downloads, by its name in the address (committee.views.DOWNLOADS)."""
-    match filename:
-        case "report.pdf":
-            return pdf(content, status_line=status_line)
-        case "report.docx":
-            return docx(content, status_line=status_line)
-        case "report.xlsx":
-            return xlsx(content)
-        case "red-list.csv":
-            return list_csv(content, "red_list")
-        case "improving-list.csv":
-            return list_csv(content, "improving")
-        case "risk-movements.csv":
-            return risk_movements_csv(content)
-    raise ValueError(f"No download called {filename!r}")
+    """One of the paper's downloads, by its name in the address (DOWNLOADS)."""
+    if filename not in DOWNLOADS:
+        raise ValueError(f"No download called {filename!r}")
+    return DOWNLOADS[filename].render(content, status_line)
 
 
 def tables(content: dict) -> list:
@@ -77,9 +151,9 @@ def list_csv(content: dict, key: str) -> bytes:
 def risk_movements_csv(content: dict) -> bytes:
     # In the paper's order: a published snapshot comes back from PostgreSQL's jsonb
     # with its keys reordered, so never rely on the order of a content dict.
-    sections = content["risks"]
-    columns = sections["new"]["columns"]
-    rows = [[name, *row] for key, name in RISK_SECTION_NAMES.items() for row in sections[key]["rows"]]
+    risk_tables = content["risks"]
+    columns = risk_tables[RISK_SECTIONS[0].key]["columns"]
+    rows = [[section.name, *row] for section in RISK_SECTIONS for row in risk_tables[section.key]["rows"]]
     return csv_bytes(["Section", *columns], rows)
 
 

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db.models import prefetch_related_objects
 
 from commitments.models import NOT_ASSESSED, Commitment, Plan, Rag, rag_label
+from committee.sections import RISK_SECTIONS
 from risks.models import Risk
 
 STATUSES = [Rag.RED.value, Rag.AMBER.value, Rag.GREEN.value, ""]
@@ -57,6 +58,15 @@ def _risk_table(risks, previous, current) -> dict:
     return {"columns": columns, "rows": rows}
 
 
+def deliverables_count(plan_commitments, transitions: dict | None) -> int:
+    """The M of "N of the M individual deliverables": every active commitment of the plan.
+
+    The churn table (`transitions`, when there is a quarter before) puts each of them in
+    exactly one cell, so its sum is M without another query; without it, M is counted.
+    """
+    return sum(transitions.values()) if transitions is not None else plan_commitments.count()
+
+
 def build_report(paper) -> dict:
     """Everything the paper shows for `paper.period` (Q) against the quarter before (P)."""
     current = paper.period
@@ -72,24 +82,16 @@ def build_report(paper) -> dict:
         if previous
         else Commitment.objects.none()
     )
-    transitions = plan_commitments.status_transitions(previous, current) if previous else {}
-    total = sum(transitions.values()) if previous else plan_commitments.count()
+    transitions = plan_commitments.status_transitions(previous, current) if previous else None
     red_table = _commitment_table(red, previous, current)
 
-    risks = Risk.objects.all()
-    increased = risks.increased_between(previous, current) if previous else Risk.objects.none()
-    reduced = risks.reduced_between(previous, current) if previous else Risk.objects.none()
-    sections = {
-        "new": risks.became_open_during(current),
-        "under_consideration": risks.under_consideration(current),
-        "increased": increased,
-        "reduced": reduced,
-        "closed": risks.closed_or_deescalated_during(current),
-    }
     # The owners in one query for all sections, not joined to each: PostgreSQL cannot
     # estimate how many risks a section's subquery filters keep, guesses one, and joins
     # every user to every risk (at 100x, 3 million rows and 0.3 s a section).
-    risk_sections = {key: list(section.select_related(None)) for key, section in sections.items()}
+    risk_sections = {
+        section.key: list(section.risks(Risk.objects.all(), previous, current).select_related(None))
+        for section in RISK_SECTIONS
+    }
     prefetch_related_objects([risk for section in risk_sections.values() for risk in section], "owner")
     return {
         "office": settings.OFFICE_NAME,
@@ -110,14 +112,14 @@ def build_report(paper) -> dict:
         "delivery_introduction": paragraphs(paper.delivery_introduction),
         "headline": {
             "red": len(red_table["rows"]),
-            "total": total,
+            "total": deliverables_count(plan_commitments, transitions),
             "assessed_in": paper.statuses_assessed_in,
         },
         "red_list": red_table,
         "delivery_narrative": paragraphs(paper.delivery_narrative),
         "churn": {
             "statuses": [rag_label(s) for s in STATUSES],
-            "matrix": [[transitions.get((before, after), 0) for after in STATUSES] for before in STATUSES],
+            "matrix": [[(transitions or {}).get((before, after), 0) for after in STATUSES] for before in STATUSES],
         },
         "improving": _commitment_table(improving, previous, current),
         "risks": {key: _risk_table(rows, previous, current) for key, rows in risk_sections.items()},

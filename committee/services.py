@@ -8,12 +8,8 @@ from committee.document import published_status_line
 from committee.models import HEADING_KEYS, Paper, PublishedFile, PublishedPage, PublishedPaper
 from committee.report import build_report
 
-# Rendered as the paper is published (with its page), as they are quick: at 100 times
-# the real data, about a second each. The Word file takes 7 s there and the PDF over
-# 30 s, which would hang the admin's publish request up to gunicorn's timeout; so the web
-# publish leaves those two to their first download, and the publish_paper command (no
-# time limit) renders them at once.
-RENDERED_AT_PUBLISH = ["report.xlsx", "red-list.csv", "improving-list.csv", "risk-movements.csv"]
+# The quick files, rendered with the page as the paper is published (Download.at_publish).
+RENDERED_AT_PUBLISH = [name for name, download in rendering.DOWNLOADS.items() if download.at_publish]
 
 
 def can_manage_papers(user) -> bool:

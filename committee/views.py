@@ -1,76 +1,18 @@
-from dataclasses import dataclass
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods
 
 from commitments.models import ReportingPeriod
 from committee import rendering, services
-from committee.document import download_name, meeting_date_text, published_status_line
 from committee.forms import PaperForm, PublishForm
-from committee.models import Paper, PublishedPaper
-from committee.report import build_report
-from riskreg.exports import XLSX_TYPE
+from committee.models import CARRIED_FORWARD, Paper, PublishedPaper
+from committee.shown import shown_paper
 from riskreg.forms import posted
-
-
-@dataclass
-class Shown:
-    """The paper as one person sees it: a published version, or (staff only) the live view.
-
-    `content` is the live report, or a published version's heading (its small values:
-    committee, meeting, title, period): its tables are served from its stored page and files.
-    """
-
-    period: ReportingPeriod
-    paper: Paper
-    versions: list[PublishedPaper]
-    version: PublishedPaper | None
-    content: dict
-
-    @property
-    def is_live(self) -> bool:
-        return self.version is None
-
-    @property
-    def status_line(self) -> str:
-        if self.is_live:
-            return (
-                f"Live view of {self.period.label}, built from the register on "
-                f"{timezone.localtime():%-d %B %Y at %H:%M}. Not published."
-            )
-        return published_status_line(
-            self.content, version=self.version.version, correction_reason=self.version.correction_reason
-        )
-
-
-def _shown(request, fy, q) -> Shown:
-    period = ReportingPeriod.objects.from_url_or_404(fy, q)
-    paper = Paper.objects.filter(period=period).first() or Paper(period=period)
-    # Versions are listed by number without their (large) content: the one shown is
-    # served from its stored page and files, rendered from the content once.
-    versions = (
-        list(paper.versions.latest_first().select_related("published_by", "page").defer("content", "page__body"))
-        if paper.pk
-        else []
-    )
-    wants_live = request.GET.get("live") == "1"
-    if wants_live or not versions:
-        if not request.user.is_staff_member():
-            raise Http404("This paper has not been published.")
-        return Shown(period, paper, versions, None, build_report(paper))
-    version = versions[0]
-    if "version" in request.GET:
-        version = next((v for v in versions if str(v.version) == request.GET["version"]), None)
-        if version is None:
-            raise Http404("No such version of the paper.")
-    return Shown(period, paper, versions, version, services.published_page(version).heading)
 
 
 @require_GET
@@ -98,20 +40,15 @@ BODY_MARK = "<!-- the paper's body -->"
 
 @require_GET
 def paper_detail(request, fy, q):
-    shown = _shown(request, fy, q)
-    if shown.is_live:
-        body = rendering.page_body(shown.content).encode()
-    else:
-        # Rendered (and escaped) by the same template as the live view's, once, then
-        # stored: the snapshot never changes, so neither does the HTML.
-        body = services.published_page_body(services.published_page(shown.version))
+    shown = shown_paper(request, fy, q)
+    body = shown.body()
     page = render_to_string(
         "committee/paper.html",
         {
             "shown": shown,
-            "content": shown.content,
+            "heading": shown.heading,
             "body": mark_safe(BODY_MARK),
-            "meeting": meeting_date_text(shown.content),
+            "downloads": rendering.download_links(),
             "query": request.GET.urlencode(),
             "can_manage": services.can_manage_papers(request.user),
         },
@@ -124,37 +61,14 @@ def paper_detail(request, fy, q):
     return HttpResponse([before.encode(), body, after.encode()])
 
 
-DOWNLOADS = {
-    "report.pdf": ("risk-management-update", "application/pdf"),
-    "report.docx": (
-        "risk-management-update",
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ),
-    "report.xlsx": ("risk-management-update", XLSX_TYPE),
-    "red-list.csv": ("red-list", "text/csv; charset=utf-8"),
-    "improving-list.csv": ("improving-list", "text/csv; charset=utf-8"),
-    "risk-movements.csv": ("risk-movements", "text/csv; charset=utf-8"),
-}
-
-
 @require_GET
 def paper_download(request, fy, q, filename):
-    if filename not in DOWNLOADS:
+    download = rendering.DOWNLOADS.get(filename)
+    if download is None:
         raise Http404("No such download.")
-    shown = _shown(request, fy, q)
-    content = shown.content
-    if shown.is_live:
-        body = rendering.download(filename, content, status_line=shown.status_line)
-    else:
-        # Rendered once and stored, so every worker, after every restart, serves the
-        # same file: the one the committee was sent.
-        body = services.published_file(version=shown.version, name=filename)
-    what, content_type = DOWNLOADS[filename]
-    if shown.is_live:
-        what += "-live"
-    response = HttpResponse(body, content_type=content_type)
-    extension = filename.rsplit(".", 1)[1]
-    response["Content-Disposition"] = f'attachment; filename="{download_name(content, what, extension)}"'
+    file = shown_paper(request, fy, q).download(download)
+    response = HttpResponse(file.content, content_type=file.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{file.name}"'
     return response
 
 
@@ -177,16 +91,7 @@ def _new_paper(period) -> Paper:
     previous = Paper.objects.filter(period=period.previous()).first()
     paper = Paper(period=period)
     if previous:
-        for name in [
-            "committee_name",
-            "title",
-            "purpose",
-            "methodology",
-            "delivery_introduction",
-            "recommendation",
-            "contact_name",
-            "contact_title",
-        ]:
+        for name in CARRIED_FORWARD:
             setattr(paper, name, getattr(previous, name))
     return paper
 

@@ -135,7 +135,7 @@ def demo(db):
     the web publishes it: its PDF and Word files are rendered on their first download
     (the publish_paper command renders them at once, and takes a few seconds longer)."""
     from committee.models import Paper
-    from committee.services import paper_publish
+    from tests.committee.factories import PublishedPaperFactory
 
     call_command("loaddata", *DEMO_FIXTURES, verbosity=0)
-    paper_publish(paper=Paper.objects.get(period__financial_year=2025, period__quarter=2), user=None)
+    PublishedPaperFactory(paper=Paper.objects.get(period__financial_year=2025, period__quarter=2))

@@ -5,9 +5,9 @@ from django.urls import reverse
 
 from commitments.models import ReportingPeriod, StatusUpdate
 from riskreg.roles import Role
+from tests.downloads import csv_rows
 from tests.factories import StatusUpdateFactory, UserFactory
 from tests.html import tables
-from tests.security.helpers import csv_cells
 
 pytestmark = pytest.mark.django_db
 
@@ -138,7 +138,7 @@ def test_the_committee_sees_approved_statuses_only_in_the_register(client_as_com
     assert table[1][-2:] == ["Green", "Not assessed"]
     assert b"Update state in that quarter" not in page.content
     csv = client_as_committee.get(reverse("commitments:register_download", args=["csv"]) + "?period=2025-26-q3")
-    header, row = csv_cells(csv.content)
+    header, row = csv_rows(csv.content)
     downloaded = dict(zip(header, row, strict=True))
     assert (downloaded["2025/26 Q2"], downloaded["2025/26 Q3"], downloaded["2025/26 Q3 Update"]) == ("Green", "", "")
 

@@ -1,17 +1,15 @@
-import io
 import os
 
 import pytest
 from django.db import connection
 from django.urls import reverse
-from openpyxl import load_workbook
 
 from commitments.forms import RegisterFilterForm
 from commitments.models import Commitment, ReportingPeriod
 from riskreg.roles import Role
+from tests.downloads import csv_rows, xlsx_rows
 from tests.factories import CommitmentFactory, ReportingPeriodFactory, StatusUpdateFactory, UserFactory
 from tests.html import tables
-from tests.security.helpers import csv_cells
 
 pytestmark = pytest.mark.django_db
 
@@ -90,14 +88,12 @@ def test_filters_and_downloads_give_the_same_rows(client_as_admin, register, que
     on_screen = [row[0].split(":")[0] for row in table[1:]]
     downloaded = [
         row[0]
-        for row in csv_cells(
+        for row in csv_rows(
             client_as_admin.get(reverse("commitments:register_download", args=["csv"]) + query).content
         )[1:]
     ]
-    workbook = load_workbook(
-        io.BytesIO(client_as_admin.get(reverse("commitments:register_download", args=["xlsx"]) + query).content)
-    )
-    in_workbook = [str(row[0]) for row in workbook.active.iter_rows(min_row=2, values_only=True)]
+    workbook = xlsx_rows(client_as_admin.get(reverse("commitments:register_download", args=["xlsx"]) + query).content)
+    in_workbook = [str(row[0]) for row in workbook[1:]]
 
     assert on_screen == downloaded == in_workbook == refs
 
@@ -109,7 +105,7 @@ def test_a_lead_who_leads_nothing_matches_no_rows(client_as_admin, register):
 
 
 def test_download_has_the_import_columns_and_the_quarters_shown(client_as_admin, register):
-    rows = csv_cells(
+    rows = csv_rows(
         client_as_admin.get(reverse("commitments:register_download", args=["csv"]) + "?period=2025-26-q2").content
     )
 
@@ -141,7 +137,7 @@ def test_download_with_invalid_filters_sends_back_to_the_register(client_as_offi
 def test_formulas_in_text_are_neutralised_in_downloads(client_as_admin, periods):
     CommitmentFactory(ref=7, text='=HYPERLINK("http://evil.example","click")')
 
-    rows = csv_cells(client_as_admin.get(reverse("commitments:register_download", args=["csv"])).content)
+    rows = csv_rows(client_as_admin.get(reverse("commitments:register_download", args=["csv"])).content)
 
     assert rows[1][2] == '\'=HYPERLINK("http://evil.example","click")'
 

@@ -1,10 +1,12 @@
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from committee.models import Paper, PublishedPaper
 from risks.models import Assessment, Risk
 from tests.committee.conftest import PAPER
+from tests.committee.factories import PublishedPaperFactory
 from tests.factories import CommitmentFactory, PlanFactory, StatusUpdateFactory, UserFactory
 from tests.risks.factories import AssessmentFactory, RiskFactory
 
@@ -99,3 +101,20 @@ def test_the_paper_and_its_downloads_run_the_same_queries_at_10_and_150_commitme
     _data(150, periods)
 
     assert _count(client_as_admin, url) == small
+
+
+@pytest.mark.parametrize("size", [10, 150])
+@pytest.mark.parametrize(
+    ("shown", "query", "queries"),
+    [("live view, for a register admin", "?live=1", 23), ("published version, for a committee member", "", 10)],
+)
+def test_the_paper_page_runs_the_same_queries_at_10_and_150_commitments(
+    client, register_admin, committee_member, periods, django_assert_num_queries, size, shown, query, queries
+):
+    call_command("loaddata", "risk_matrix", verbosity=0)
+    _data(size, periods)
+    PublishedPaperFactory(paper__period=periods[2])
+    client.force_login(register_admin if query else committee_member)
+
+    with django_assert_num_queries(queries):
+        assert client.get(PAPER + query).status_code == 200

@@ -1,15 +1,10 @@
 """With the demo data, the paper is the Joint Audit Committee's paper of 11 December 2025."""
 
-import csv
-import io
-
 import pytest
-from docx import Document
-from openpyxl import load_workbook
-from pypdf import PdfReader
 
 from commitments.models import StatusUpdate
 from tests.committee.conftest import PAPER
+from tests.downloads import csv_rows, docx_document, pdf_pages, xlsx_sheets
 from tests.html import tables
 
 pytestmark = pytest.mark.django_db
@@ -113,7 +108,7 @@ def test_paper_says_when_and_to_whom_it_was_presented(committee_client):
 def _csv(client, name):
     response = client.get(PAPER + name)
     assert response.status_code == 200
-    return list(csv.reader(io.StringIO(response.content.decode("utf-8"))))
+    return csv_rows(response.content)
 
 
 def test_csv_downloads_have_the_pages_rows(committee_client):
@@ -122,8 +117,6 @@ def test_csv_downloads_have_the_pages_rows(committee_client):
     improving_csv = _csv(committee_client, "improving-list.csv")
     movements = _csv(committee_client, "risk-movements.csv")
 
-    red_csv[0][0] = red_csv[0][0].removeprefix("\ufeff")
-    improving_csv[0][0] = improving_csv[0][0].removeprefix("\ufeff")
     normal = lambda rows: [[" ".join(c.split()) for c in row] for row in rows]  # noqa: E731
     assert normal(red_csv) == all_tables[0]
     assert normal(improving_csv) == all_tables[2]
@@ -141,16 +134,16 @@ def test_download_names_name_the_committee_and_the_meeting(committee_client):
 
 def test_xlsx_has_a_sheet_per_table_with_the_pages_cells(committee_client):
     _, _, all_tables = page_tables(committee_client)
-    workbook = load_workbook(io.BytesIO(committee_client.get(PAPER + "report.xlsx").content))
+    sheets = xlsx_sheets(committee_client.get(PAPER + "report.xlsx").content)
 
-    assert workbook.sheetnames == ["Red list", "Churn", "Improving", "Under consideration", "Increased"]
-    red = [[" ".join(str(c or "").split()) for c in row] for row in workbook["Red list"].iter_rows(values_only=True)]
+    assert list(sheets) == ["Red list", "Churn", "Improving", "Under consideration", "Increased"]
+    red = [[" ".join(str(c or "").split()) for c in row] for row in sheets["Red list"]]
     assert red == all_tables[0]
 
 
 def test_word_document_has_headings_numbered_paragraphs_and_the_tables(committee_client):
     _, _, all_tables = page_tables(committee_client)
-    document = Document(io.BytesIO(committee_client.get(PAPER + "report.docx").content))
+    document = docx_document(committee_client.get(PAPER + "report.docx").content)
 
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
     assert headings[:4] == [
@@ -168,11 +161,11 @@ def test_word_document_has_headings_numbered_paragraphs_and_the_tables(committee
 
 
 def test_pdf_carries_the_tables_and_page_numbers(committee_client):
-    reader = PdfReader(io.BytesIO(committee_client.get(PAPER + "report.pdf").content))
-    text = "\n".join(page.extract_text() for page in reader.pages)
+    pages = pdf_pages(committee_client.get(PAPER + "report.pdf").content)
+    text = "\n".join(pages)
     flat = " ".join(text.split())
 
-    assert f"Page 1 of {len(reader.pages)}" in flat
+    assert f"Page 1 of {len(pages)}" in flat
     assert "10 of the 356 individual deliverables" in flat
     for ref in RED_REFS + [row[0] for row in IMPROVING]:
         assert f"\n{ref} " in text or f"\n{ref}\n" in text

@@ -15,9 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from commitments.models import ReportingPeriod, StatusUpdate
-from committee.models import Paper, PublishedPaper
 from riskreg.models import User
 from riskreg.roles import Role
+from tests.committee.factories import PaperFactory, PublishedPaperFactory
 from tests.factories import CommitmentFactory, ReportingPeriodFactory, StatusUpdateFactory, UserFactory
 from tests.html import tables
 from tests.risks.factories import ActionFactory, AssessmentFactory, RiskFactory
@@ -155,8 +155,8 @@ def one_of_each(periods, smt_lead, register_admin):
     assessment = save(AssessmentFactory.build(risk=risk, period=q4, rationale="Before"))
     action = save(ActionFactory.build(risk=risk, description="Before"))
     period = save(ReportingPeriodFactory.build(financial_year=2030, quarter=1))
-    paper = save(Paper(period=period, title="Before"))
-    published = save(PublishedPaper(paper=paper, version=1, content={"title": "Before"}, published_at=timezone.now()))
+    paper = save(PaperFactory.build(period=period, title="Before", meeting_date=None))
+    published = save(PublishedPaperFactory.build(paper=paper, content={"title": "Before"}))
     person = save(User(username="zed", first_name="Zed", last_name="Before"))
 
     changed = {

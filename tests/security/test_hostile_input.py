@@ -22,22 +22,15 @@ from openpyxl import Workbook
 
 from commitments.importing import BASE_COLUMNS
 from commitments.models import ReportingPeriod, StatusUpdate
-from committee.models import Paper
-from committee.services import paper_publish
 from riskreg.exports import FORMULA_STARTS
 from riskreg.roles import Role
 from risks.importing import COLUMNS as RISK_COLUMNS
 from risks.models import Risk, StatusChange
+from tests.committee.factories import PaperFactory, PublishedPaperFactory
+from tests.downloads import csv_rows, docx_text, pdf_text, xlsx_cells, xlsx_formulas
 from tests.factories import CommitmentFactory, PlanFactory, StatusUpdateFactory, UserFactory
 from tests.risks.factories import ActionFactory, AssessmentFactory, RiskFactory
-from tests.security.helpers import (
-    csv_cells,
-    db_counts,
-    docx_text,
-    pdf_text,
-    xlsx_cells,
-    xlsx_formulas,
-)
+from tests.security.helpers import db_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -102,7 +95,7 @@ def hostile(periods, officer, smt_lead, committee_member, register_admin):
         )
         AssessmentFactory(risk=risk, period=q2, rationale=formula)
 
-    paper = Paper.objects.create(
+    paper = PaperFactory(
         period=q2,
         committee_name=f"Committee {BOLD}",
         meeting_date=datetime.date(2025, 12, 11),
@@ -116,7 +109,7 @@ def hostile(periods, officer, smt_lead, committee_member, register_admin):
         contact_name=HOSTILE,
         contact_title=HOSTILE,
     )
-    paper_publish(paper=paper, user=None)
+    PublishedPaperFactory(paper=paper)
     return {"commitment": html_commitment, "risk": html_risk}
 
 
@@ -193,7 +186,7 @@ def _paper_tables(client, query=""):
     return [
         ("report.xlsx", xlsx_cells(_download(client, *args, "report.xlsx", query=query))),
         *(
-            (name, csv_cells(_download(client, *args, name, query=query)))
+            (name, csv_rows(_download(client, *args, name, query=query)))
             for name in ("red-list.csv", "improving-list.csv", "risk-movements.csv")
         ),
     ]
@@ -201,9 +194,9 @@ def _paper_tables(client, query=""):
 
 def _register_tables(client):
     return [
-        ("commitments.csv", csv_cells(_download(client, "commitments:register_download", "csv"))),
+        ("commitments.csv", csv_rows(_download(client, "commitments:register_download", "csv"))),
         ("commitments.xlsx", xlsx_cells(_download(client, "commitments:register_download", "xlsx"))),
-        ("risks.csv", csv_cells(_download(client, "risks:register", query="?download=csv"))),
+        ("risks.csv", csv_rows(_download(client, "risks:register", query="?download=csv"))),
         ("risks.xlsx", xlsx_cells(_download(client, "risks:register", query="?download=xlsx"))),
     ]
 

@@ -25,9 +25,8 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 
 from commitments.models import StatusUpdate
-from committee.models import Paper
-from committee.services import paper_publish
 from riskreg.roles import Role
+from tests.committee.factories import PublishedPaperFactory
 from tests.factories import CommitmentFactory, StatusUpdateFactory, UserFactory
 from tests.risks.factories import ActionFactory, AssessmentFactory, RiskFactory
 from tests.security.helpers import db_counts
@@ -215,8 +214,7 @@ def world(periods, officer, smt_lead, committee_member, register_admin):
     action = ActionFactory(risk=risk)
     RiskFactory(ref="CR11", owner=people["other SMT lead"])
 
-    paper = Paper.objects.create(period=q2, meeting_date=datetime.date(2025, 12, 11))
-    paper_publish(paper=paper, user=None)
+    PublishedPaperFactory(paper__period=q2, paper__meeting_date=datetime.date(2025, 12, 11))
     return {"people": people, "action": action}
 
 
