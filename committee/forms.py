@@ -1,8 +1,8 @@
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Field, Fieldset, Layout, Size
+from crispy_forms_gds.layout import Button, Field, Fieldset, Size
 from django import forms
 
 from committee.models import Paper
+from riskreg.forms import form_helper
 
 
 class PaperForm(forms.ModelForm):
@@ -39,10 +39,7 @@ class PaperForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.label_size = Size.SMALL
-        self.helper.layout = Layout(
+        self.helper = form_helper(
             Fieldset(
                 Field.text("committee_name"),
                 Field("meeting_date"),
@@ -64,6 +61,7 @@ class PaperForm(forms.ModelForm):
                 legend_size=Size.MEDIUM,
             ),
             Button("save", "Save the paper"),
+            label_size=Size.SMALL,
         )
 
 
@@ -80,9 +78,7 @@ class PublishForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not correcting:
             del self.fields["correction_reason"]
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
+        self.helper = form_helper(
             *([Field.textarea("correction_reason")] if correcting else []),
             Button("publish", "Publish a correction" if correcting else "Publish the paper"),
         )

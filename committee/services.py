@@ -17,9 +17,9 @@ def can_manage_papers(user) -> bool:
 
 
 @transaction.atomic
-def paper_publish(*, paper: Paper, user, correction_reason: str = "") -> PublishedPaper:
+def paper_publish(*, paper: Paper, by, correction_reason: str = "") -> PublishedPaper:
     """Freeze the paper as presented. A later version is a correction and needs a reason."""
-    if user is not None and not can_manage_papers(user):
+    if by is not None and not can_manage_papers(by):
         raise PermissionDenied
     # Lock the paper so two admins publishing at once get versions 1 and 2, not a clash.
     paper = Paper.objects.select_for_update().get(pk=paper.pk)
@@ -34,7 +34,7 @@ def paper_publish(*, paper: Paper, user, correction_reason: str = "") -> Publish
         content=build_report(paper),
         correction_reason=correction_reason.strip(),
         published_at=timezone.now(),
-        published_by=user,
+        published_by=by,
     )
     published_page(published)
     for name in RENDERED_AT_PUBLISH:

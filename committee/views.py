@@ -110,7 +110,7 @@ def paper_publish(request, fy, q):
     if request.method == "POST" and form.is_valid():
         try:
             published = services.paper_publish(
-                paper=paper, user=request.user, correction_reason=form.cleaned_data.get("correction_reason", "")
+                paper=paper, by=request.user, correction_reason=form.cleaned_data.get("correction_reason", "")
             )
         except ValidationError as error:
             form.add_error(None, error)

@@ -39,4 +39,4 @@ class PublishedPaperFactory(factory.django.DjangoModelFactory):
     @classmethod
     def _create(cls, model_class, *, paper, published_by, correction_reason, version, published_at):
         # Anything else given (content) is refused: the service builds it.
-        return paper_publish(paper=paper, user=published_by, correction_reason=correction_reason)
+        return paper_publish(paper=paper, by=published_by, correction_reason=correction_reason)

@@ -106,7 +106,7 @@ def test_the_published_page_is_the_same_whether_its_body_was_stored_or_just_rend
 def test_a_risk_title_with_a_script_in_it_is_shown_as_text_on_the_published_page(admin_client_demo):
     Risk.objects.filter(ref="CR01").update(title='<script>alert("paper")</script>')
     paper = Paper.objects.get(period__quarter=2)
-    services.paper_publish(paper=paper, user=None, correction_reason="Risk title")
+    services.paper_publish(paper=paper, by=None, correction_reason="Risk title")
     cache.clear()
 
     html = admin_client_demo.get(PAPER).content.decode()

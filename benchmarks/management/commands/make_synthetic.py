@@ -416,5 +416,5 @@ class Command(BaseCommand):
             },
         )
         if not paper.versions.exists():
-            paper_publish(paper=paper, user=None)
+            paper_publish(paper=paper, by=None)
         return period.label

@@ -25,7 +25,7 @@ class Command(BaseCommand):
             self.stdout.write(f"The {period.label} paper is already published.")
             return
         try:
-            published = paper_publish(paper=paper, user=None, correction_reason=correction_reason)
+            published = paper_publish(paper=paper, by=None, correction_reason=correction_reason)
         except ValidationError as error:
             raise CommandError("; ".join(error.messages)) from None
         # A command has no request timeout: render the slow files now, so that no reader
