@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from commitments.models import Commitment
-from commitments.views import REGISTER_PAGE_SIZE
+from commitments.views.register import REGISTER_PAGE_SIZE
 
 
 @admin.register(Commitment)

@@ -1,7 +1,8 @@
 from django.urls import path
 
-from commitments import importing, permissions, services, views
+from commitments import importing, permissions, services
 from commitments.forms import ImportForm
+from commitments.views import periods, register, updates
 from riskreg.imports import Importer, import_confirm, import_upload
 
 app_name = "commitments"
@@ -18,14 +19,14 @@ IMPORTER = Importer(
 )
 
 urlpatterns = [
-    path("commitments/", views.register, name="register"),
-    path("commitments/download.<str:extension>", views.register_download, name="register_download"),
-    path("commitments/mine/", views.mine, name="mine"),
+    path("commitments/", register.register, name="register"),
+    path("commitments/download.<str:extension>", register.register_download, name="register_download"),
+    path("commitments/mine/", updates.mine, name="mine"),
     path("commitments/import/", import_upload, {"importer": IMPORTER}, name="import"),
     path("commitments/import/confirm/", import_confirm, {"importer": IMPORTER}, name="import_confirm"),
-    path("commitments/<int:ref>/", views.detail, name="detail"),
-    path("commitments/<int:ref>/<str:fy>/<str:q>/edit/", views.update_edit, name="update_edit"),
-    path("commitments/<int:ref>/<str:fy>/<str:q>/review/", views.update_review, name="update_review"),
-    path("periods/", views.periods, name="periods"),
-    path("periods/<str:fy>/<str:q>/status/", views.period_status, name="period_status"),
+    path("commitments/<int:ref>/", updates.detail, name="detail"),
+    path("commitments/<int:ref>/<str:fy>/<str:q>/edit/", updates.update_edit, name="update_edit"),
+    path("commitments/<int:ref>/<str:fy>/<str:q>/review/", updates.update_review, name="update_review"),
+    path("periods/", periods.periods, name="periods"),
+    path("periods/<str:fy>/<str:q>/status/", periods.period_status, name="period_status"),
 ]
