@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "commitments",
     "risks",
     "committee",
+    "tasks",
 ]
 
 # Order matters:

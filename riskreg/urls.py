@@ -13,7 +13,7 @@ admin.site.site_title = "Risk register administration"
 handler500 = "riskreg.views.server_error"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", include("tasks.urls")),  # the home page: each role's task list
     path("healthz", views.healthz, name="healthz"),
     path(
         "sign-in/",

@@ -23,11 +23,6 @@ from riskreg.middleware import DATABASE_UNAVAILABLE, service_unavailable_respons
 logger = logging.getLogger(__name__)
 
 
-@require_GET
-def home(request):
-    return render(request, "riskreg/home.html")
-
-
 @login_not_required
 @never_cache
 @require_GET

@@ -4,6 +4,8 @@ that give a score its label, colour and review frequency. Loaded from a fixture.
 These models are part of the risks app (app_label "risks"); risks.models re-exports them.
 """
 
+import calendar
+import datetime
 import re
 from dataclasses import dataclass
 
@@ -17,6 +19,43 @@ from simple_history.models import HistoricalRecords
 DB_MAX_LEVEL = 5
 
 _COLOUR = r"^#[0-9A-Fa-f]{6}$"
+
+# A band's review frequency is words ("Monthly", "Every six months"): these say how many
+# months each means. Words not here (or "every N months") give no interval, and risks
+# in that band are never listed as due for review.
+_FREQUENCY_MONTHS = {
+    "monthly": 1,
+    "every month": 1,
+    "quarterly": 3,
+    "every quarter": 3,
+    "every three months": 3,
+    "six-monthly": 6,
+    "six monthly": 6,
+    "half-yearly": 6,
+    "half yearly": 6,
+    "every six months": 6,
+    "annually": 12,
+    "yearly": 12,
+    "every year": 12,
+    "every twelve months": 12,
+}
+_EVERY_N_MONTHS = re.compile(r"^every (\d{1,2}) months?$")
+
+
+def review_interval_months(frequency: str) -> int | None:
+    """The months between reviews that a band's frequency names; None if it names none."""
+    words = " ".join(frequency.lower().replace(".", "").split())
+    if words in _FREQUENCY_MONTHS:
+        return _FREQUENCY_MONTHS[words]
+    match = _EVERY_N_MONTHS.match(words)
+    return int(match[1]) if match and int(match[1]) > 0 else None
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` later; the month's last day when it is shorter (31 Jan + 1 = 28 Feb)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
 
 
 class ScoringMatrixQuerySet(models.QuerySet):
@@ -235,6 +274,16 @@ class Band(models.Model):
         return (*self.matrix.natural_key(), self.label)
 
     natural_key.dependencies = ["risks.scoringmatrix"]
+
+    @property
+    def review_months(self) -> int | None:
+        return review_interval_months(self.review_frequency)
+
+    def next_review_after(self, assessed_on: datetime.date) -> datetime.date | None:
+        """When a risk in this band, last assessed on `assessed_on`, is next due for review:
+        that date plus the band's frequency in months; None when the frequency names no interval."""
+        months = self.review_months
+        return add_months(assessed_on, months) if months else None
 
     @property
     def css_class(self) -> str:
