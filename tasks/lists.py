@@ -92,6 +92,7 @@ class ProgressRow:
     cells: list[Cell]
     outstanding: int
     overdue: bool
+    unassigned: bool = False  # the commitments with no lead set
 
 
 @dataclass
@@ -421,9 +422,13 @@ def _progress_rows(rows, period, relation, today) -> list[ProgressRow]:
         ]
         outstanding = sum(_count(row, period, state) for state in NOT_SUBMITTED)
         name = _person_name(row, relation) if row[relation] else NO_LEAD[relation]
-        made.append(ProgressRow(name, cells, outstanding, overdue=past_deadline and outstanding > 0))
-    # Overdue first; then those with most outstanding; the unassigned last of their kind.
-    made.sort(key=lambda r: (not r.overdue, -r.outstanding, r.name))
+        made.append(
+            ProgressRow(
+                name, cells, outstanding, overdue=past_deadline and outstanding > 0, unassigned=not row[relation]
+            )
+        )
+    # Overdue first; then those with most outstanding; commitments with no lead after people.
+    made.sort(key=lambda r: (not r.overdue, -r.outstanding, r.unassigned, r.name))
     return made
 
 

@@ -36,3 +36,48 @@ def tables(content) -> list[list[list[str]]]:
     parser = _Tables()
     parser.feed(content.decode() if isinstance(content, bytes) else content)
     return parser.tables
+
+
+class _TaskLists(HTMLParser):
+    """Each GOV.UK task list item: its name, link, hint (with the links in it) and status."""
+
+    def __init__(self):
+        super().__init__()
+        self.items, self._part, self._depth = [], None, 0
+
+    def handle_starttag(self, tag, attrs):
+        classes = (dict(attrs).get("class") or "").split()
+        if "govuk-task-list__item" in classes:
+            self.items.append({"name": "", "href": "", "hint": "", "status": "", "links": []})
+        elif not self.items:
+            return
+        elif "govuk-task-list__link" in classes:
+            self.items[-1]["href"] = dict(attrs)["href"]
+        elif "govuk-task-list__name-and-hint" in classes:
+            self._part, self._depth = "name", 0
+        elif "govuk-task-list__hint" in classes:
+            self._part, self._depth = "hint", 0
+        elif "govuk-task-list__status" in classes:
+            self._part, self._depth = "status", 0
+        elif tag == "a" and self._part == "hint":
+            self.items[-1]["links"].append(dict(attrs)["href"])
+        if self._part and tag not in ("br", "input"):
+            self._depth += 1
+
+    def handle_endtag(self, tag):
+        if self._part:
+            self._depth -= 1
+            if self._depth == 0:
+                self._part = None
+
+    def handle_data(self, data):
+        if self._part:
+            item = self.items[-1]
+            item[self._part] = " ".join(f"{item[self._part]} {data}".split())
+
+
+def task_list_items(content) -> list[dict]:
+    """Every task list item of the page: {"name", "href", "hint", "status", "links"}."""
+    parser = _TaskLists()
+    parser.feed(content.decode() if isinstance(content, bytes) else content)
+    return parser.items
