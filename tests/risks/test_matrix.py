@@ -1,3 +1,5 @@
+import datetime
+
 """The scoring matrix is data: a 4x4 matrix with other bands works without a code change."""
 
 import pytest
@@ -149,3 +151,45 @@ def test_band_stylesheet_gives_each_band_its_colour(client_as_committee, matrix)
     assert response["Content-Type"].startswith("text/css")
     assert f".{very_high.css_class}, " in response.content.decode()
     assert "background-color: #d4351c; color: #ffffff;" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("frequency", "months"),
+    [
+        ("Monthly", 1),
+        ("Quarterly", 3),
+        ("Every six months", 6),
+        ("every  6 months", 6),
+        ("Annually", 12),
+        ("Yearly.", 12),
+        ("When the committee asks", None),
+        ("Every 0 months", None),
+        ("", None),
+    ],
+)
+def test_a_bands_review_frequency_reads_as_months(frequency, months):
+    from risks.matrix import review_interval_months
+
+    assert review_interval_months(frequency) == months
+
+
+@pytest.mark.parametrize(
+    ("day", "months", "expected"),
+    [
+        (datetime.date(2025, 1, 31), 1, datetime.date(2025, 2, 28)),
+        (datetime.date(2025, 10, 3), 3, datetime.date(2026, 1, 3)),
+        (datetime.date(2024, 2, 29), 12, datetime.date(2025, 2, 28)),
+        (datetime.date(2025, 12, 15), 1, datetime.date(2026, 1, 15)),
+    ],
+)
+def test_the_next_review_is_the_assessment_date_plus_the_bands_months(day, months, expected):
+    from risks.matrix import add_months
+
+    assert add_months(day, months) == expected
+
+
+def test_a_band_without_an_interval_gives_no_review_date():
+    from risks.matrix import Band
+
+    assert Band(review_frequency="As needed").next_review_after(datetime.date(2025, 10, 3)) is None
+    assert Band(review_frequency="Monthly").next_review_after(datetime.date(2025, 10, 3)) == datetime.date(2025, 11, 3)
