@@ -1,6 +1,6 @@
-import datetime
-
 """The scoring matrix is data: a 4x4 matrix with other bands works without a code change."""
+
+import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
