@@ -42,6 +42,10 @@ def pages(plan, period):
     return [
         ("minimal view (floor)", "baseline", "officer", "/bench-ok/"),
         ("admin changelist, 100 rows", "baseline", "admin", "/admin/commitments/commitment/"),
+        ("home task list (officer)", "html", "officer", "/"),
+        ("home task list (SMT lead)", "html", "smt", "/"),
+        ("home task list (admin)", "html", "admin", "/"),
+        ("home (committee member)", "html", "committee", "/"),
         ("register", "list", "officer", "/commitments/"),
         # What most readers are served: the same page, its rendered body cached.
         ("register, served from the cache", "cached", "officer", "/commitments/"),
