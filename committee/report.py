@@ -43,9 +43,7 @@ NO_APPROVED_UPDATE = "No approved update"
 def _unreported_table(commitments, previous, current) -> dict:
     """Red in P, and no approved update in Q: the columns of the red list that apply."""
     p, q = previous.short_label if previous else "Previous", current.short_label
-    rows = [
-        [str(c.ref), rag_label(Rag.RED), NO_APPROVED_UPDATE, c.policy_area_names, c.text] for c in commitments
-    ]
+    rows = [[str(c.ref), rag_label(Rag.RED), NO_APPROVED_UPDATE, c.policy_area_names, c.text] for c in commitments]
     return {"columns": ["Ref", p, q, "Policy Area", "Individual Commitment"], "rows": rows}
 
 
