@@ -120,3 +120,14 @@ def test_a_paper_published_before_the_list_existed_still_renders_as_it_was(clien
     assert csv_rows(csv.content) == [["Ref", "Q2", "Q3", "Policy Area", "Individual Commitment"]]
     for name in ("report.xlsx", "report.docx"):
         assert rendering.download(name, old, status_line="As presented")
+
+
+def test_the_demos_live_q3_paper_names_every_q2_red_commitment_with_no_q3_update(admin_client_demo):
+    from tests.committee.test_paper import RED_REFS
+
+    html = admin_client_demo.get(Q3 + "?live=1").content.decode()
+
+    listed = tables(html)[0]  # Q3 has no approved Red: the first table is this list
+    assert [row[0] for row in listed[1:]] == RED_REFS
+    assert "0 of the 356 individual deliverables" in html
+    assert "10 more were Red last quarter and have no approved update." in html
