@@ -53,6 +53,7 @@ def pages(plan, period):
         ("register, filtered: green in quarter", "list", "officer", f"/commitments/?period={period.slug}&rag=green"),
         ("register, filtered: text search", "list", "officer", f"/commitments/?q={word}"),
         ("commitment", "html", "officer", f"/commitments/{ref}/"),
+        ("commitment edit (admin)", "html", "admin", f"/commitments/{ref}/edit/"),
         ("my commitments (officer)", "list", "officer", "/commitments/mine/"),
         ("my commitments (SMT lead)", "list", "smt", "/commitments/mine/"),
         ("risk register", "list", "committee", "/risks/"),

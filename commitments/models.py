@@ -148,6 +148,12 @@ class CommitmentQuerySet(models.QuerySet):
         better = StatusUpdate.objects.approved().filter(period=current, rag__in=[Rag.AMBER, Rag.GREEN])
         return self.red_in(previous).filter(pk__in=better.values("commitment"))
 
+    def red_then_unreported(self, previous, current):
+        """Red in the previous quarter (approved) and no approved status in this one: the
+        paper lists them under its red list, so none drops out of it without a word.
+        The churn table's Red -> Not assessed cell counts the same commitments."""
+        return self.red_in(previous).with_approved_rag_in(current, None)
+
     def status_transitions(self, previous, current) -> dict[tuple[str, str], int]:
         """How many commitments moved from each approved status in `previous` to each in
         `current`: {("green", "red"): 5, ...}, "" meaning not assessed. Counted in SQL."""

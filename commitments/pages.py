@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 
 from commitments import permissions
-from commitments.models import Commitment, ReportingPeriod, StatusUpdate
+from commitments.models import Commitment, CommitmentPolicyArea, ReportingPeriod, StatusUpdate
 from riskreg.history import history_entries, people_in
 
 
@@ -87,7 +87,9 @@ def commitment_history(commitment, *, with_updates: bool) -> list:
     update_records = (
         list(StatusUpdate.history.filter(commitment_id=commitment.pk).select_related("period")) if with_updates else []
     )
-    people = people_in(commitment_records + update_records, user_fields=["smt_lead", "officer_lead"])
+    # Its policy areas, each added or removed (an edit replaces them in the plan's order).
+    area_records = list(CommitmentPolicyArea.history.filter(commitment_id=commitment.pk).select_related("policy_area"))
+    people = people_in(commitment_records + update_records + area_records, user_fields=["smt_lead", "officer_lead"])
     history = history_entries(
         commitment_records,
         ["text", "smt_lead", "officer_lead", "wmp_lead", "timescale", "active"],
@@ -96,6 +98,7 @@ def commitment_history(commitment, *, with_updates: bool) -> list:
     ) + history_entries(
         update_records, ["rag", "narrative", "state", "review_comment"], lambda r: f"{r.period.label} update", people
     )
+    history += history_entries(area_records, [], lambda r: f"Policy area {r.policy_area.name}", people)
     history.sort(key=lambda e: e.when, reverse=True)
     return history
 

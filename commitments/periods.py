@@ -178,6 +178,11 @@ class ReportingPeriod(models.Model):
         return self.status == self.Status.OPEN
 
 
+class MeetingQuerySet(models.QuerySet):
+    def get_by_natural_key(self, financial_year, quarter, body):
+        return self.get(period__financial_year=financial_year, period__quarter=quarter, body=body)
+
+
 class Meeting(models.Model):
     """A meeting a quarter reports to: its update window is counted back from the earliest."""
 
@@ -189,6 +194,7 @@ class Meeting(models.Model):
     body = models.CharField(max_length=3, choices=Body.choices)
     date = models.DateField()
 
+    objects = MeetingQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -197,3 +203,8 @@ class Meeting(models.Model):
 
     def __str__(self):
         return f"{self.get_body_display()}, {self.date:%-d %B %Y}"
+
+    def natural_key(self):
+        return (*self.period.natural_key(), self.body)
+
+    natural_key.dependencies = ["commitments.reportingperiod"]

@@ -2,7 +2,7 @@ from django.urls import path
 
 from commitments import importing, permissions, services
 from commitments.forms import ImportForm
-from commitments.views import periods, register, updates
+from commitments.views import commitment, periods, register, updates
 from riskreg.imports import Importer, import_confirm, import_upload
 
 app_name = "commitments"
@@ -25,6 +25,7 @@ urlpatterns = [
     path("commitments/import/", import_upload, {"importer": IMPORTER}, name="import"),
     path("commitments/import/confirm/", import_confirm, {"importer": IMPORTER}, name="import_confirm"),
     path("commitments/<int:ref>/", updates.detail, name="detail"),
+    path("commitments/<int:ref>/edit/", commitment.commitment_edit, name="commitment_edit"),
     path("commitments/<int:ref>/<str:fy>/<str:q>/edit/", updates.update_edit, name="update_edit"),
     path("commitments/<int:ref>/<str:fy>/<str:q>/review/", updates.update_review, name="update_review"),
     path("periods/", periods.periods, name="periods"),

@@ -49,13 +49,31 @@ def deliverables(content: dict) -> int:
     return content["headline"]["total"]
 
 
+def red_then_unreported(content: dict) -> dict:
+    """The commitments Red last quarter with no approved update in this one
+    (Commitment.objects.red_then_unreported). Papers published before the paper listed
+    them have no such table: for those, an empty one, so they render as they were."""
+    if "red_then_unreported" in content:
+        return content["red_then_unreported"]
+    p = content["previous"]["short"] if content["previous"] else "Previous"
+    q = content["period"]["short"]
+    return {"columns": ["Ref", p, q, "Policy Area", "Individual Commitment"], "rows": []}
+
+
 def headline(content: dict) -> str:
     h = content["headline"]
     when = f" in {h['assessed_in']}" if h["assessed_in"] else f" for {content['period']['label']}"
-    return (
+    sentence = (
         f"{h['red']} of the {deliverables(content)} individual deliverables in the Plan were marked as being at "
-        f"Red status for deliverability{when}. {RED_MEANING}"
+        f"Red status for deliverability{when}"
     )
+    unreported = len(red_then_unreported(content)["rows"])
+    if unreported:
+        sentence += (
+            f"; {unreported} more {'was' if unreported == 1 else 'were'} Red last quarter and "
+            f"{'has' if unreported == 1 else 'have'} no approved update"
+        )
+    return f"{sentence}. {RED_MEANING}"
 
 
 class _Numbering:
@@ -84,6 +102,9 @@ def blocks(content: dict) -> list[Block]:
     out.append(n.paragraph(headline(content)))
     if content["red_list"]["rows"]:
         out.append(_table("red_list", f"Commitments at Red status in {q}", content["red_list"], rag=(1, 2)))
+    if red_then_unreported(content)["rows"]:
+        caption = f"Commitments at Red in {p} with no approved update in {q}"
+        out.append(_table("red_then_unreported", caption, red_then_unreported(content), rag=(1,)))
     out += [n.paragraph(t) for t in content["delivery_narrative"]]
     out.append(
         n.paragraph(f"How the approved statuses of all {deliverables(content)} deliverables moved from {p} to {q}:")

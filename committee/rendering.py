@@ -16,12 +16,13 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
-from committee.document import blocks, meeting_date_text
+from committee.document import blocks, meeting_date_text, red_then_unreported
 from committee.sections import RISK_SECTIONS
 from riskreg.exports import XLSX_TYPE, csv_bytes, xlsx_bytes, xml_safe
 
 SHEET_TITLES = {
     "red_list": "Red list",
+    "red_then_unreported": "Red before, no update",
     "churn": "Churn",
     "improving": "Improving",
     **{section.table_key: section.name for section in RISK_SECTIONS},
@@ -93,6 +94,15 @@ DOWNLOADS = {
             at_publish=True,
         ),
         Download(
+            "red-no-update.csv",
+            what="red-last-quarter-no-update",
+            content_type=CSV_TYPE,
+            link="Red last quarter with no approved update",
+            listed_under="CSV",
+            render=lambda content, status_line: csv_table(red_then_unreported(content)),
+            at_publish=True,
+        ),
+        Download(
             "improving-list.csv",
             what="improving-list",
             content_type=CSV_TYPE,
@@ -144,7 +154,10 @@ def xlsx(content: dict) -> bytes:
 
 
 def list_csv(content: dict, key: str) -> bytes:
-    table = content[key]
+    return csv_table(content[key])
+
+
+def csv_table(table: dict) -> bytes:
     return csv_bytes(table["columns"], table["rows"])
 
 

@@ -37,6 +37,16 @@ def _commitment_table(commitments, previous, current) -> dict:
     return {"columns": ["Ref", p, q, "Policy Area", "Individual Commitment", f"{q} Update"], "rows": rows}
 
 
+NO_APPROVED_UPDATE = "No approved update"
+
+
+def _unreported_table(commitments, previous, current) -> dict:
+    """Red in P, and no approved update in Q: the columns of the red list that apply."""
+    p, q = previous.short_label if previous else "Previous", current.short_label
+    rows = [[str(c.ref), rag_label(Rag.RED), NO_APPROVED_UPDATE, c.policy_area_names, c.text] for c in commitments]
+    return {"columns": ["Ref", p, q, "Policy Area", "Individual Commitment"], "rows": rows}
+
+
 def _risk_table(risks, previous, current) -> dict:
     p = previous.short_label if previous else "Previous"
     columns = ["Ref", "Title", "Owner", f"Score {p}", f"Score {current.short_label}", "Band", "Reason"]
@@ -82,8 +92,15 @@ def build_report(paper) -> dict:
         if previous
         else Commitment.objects.none()
     )
+    # Red last quarter with nothing approved this quarter: named under the red list.
+    unreported = (
+        plan_commitments.red_then_unreported(previous, current).with_policy_areas().order_by("ref")
+        if previous
+        else Commitment.objects.none()
+    )
     transitions = plan_commitments.status_transitions(previous, current) if previous else None
     red_table = _commitment_table(red, previous, current)
+    unreported_table = _unreported_table(unreported, previous, current)
 
     # The owners in one query for all sections, not joined to each: PostgreSQL cannot
     # estimate how many risks a section's subquery filters keep, guesses one, and joins
@@ -116,6 +133,9 @@ def build_report(paper) -> dict:
             "assessed_in": paper.statuses_assessed_in,
         },
         "red_list": red_table,
+        # Papers published before this key existed lack it: committee.document reads it
+        # with red_then_unreported(content).
+        "red_then_unreported": unreported_table,
         "delivery_narrative": paragraphs(paper.delivery_narrative),
         "churn": {
             "statuses": [rag_label(s) for s in STATUSES],

@@ -23,6 +23,7 @@ def detail(request, ref):
         "actions": pages.open_actions(request.user, commitment, updates),
         "history": pages.commitment_history(commitment, with_updates=can_see_unapproved),
         "can_see_unapproved": can_see_unapproved,
+        "can_edit_commitment": permissions.can_manage_register(request.user),
     }
     return render(request, "commitments/detail.html", context)
 

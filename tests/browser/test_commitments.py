@@ -102,3 +102,37 @@ def test_import_preview_and_errors_have_no_axe_violations(page, live_server, com
     assert axe_violations(page) == []
     page.get_by_role("button", name="Confirm and import").click()
     assert "1 commitment changed" in page.inner_text(".govuk-notification-banner")
+
+
+def test_admin_edits_a_commitment_by_keyboard_and_sees_it_in_its_history(page, live_server, commitment, register_admin):
+    sign_in_as(page, live_server, "admin")
+    page.goto(f"{live_server.url}/commitments/96/")
+    page.get_by_role("link", name="Edit the commitment 96").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert axe_violations(page) == []
+
+    # An empty text is refused: the summary links to the field.
+    page.get_by_label("Individual commitment").focus()
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Delete")
+    page.get_by_role("button", name="Save the commitment").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.title().startswith("Error: ")
+    assert "Enter the text of the commitment" in page.inner_text(".govuk-error-summary")
+    assert axe_violations(page) == []
+    page.get_by_role("link", name="Enter the text of the commitment").focus()
+    page.keyboard.press("Enter")
+    page.keyboard.type("Keep the cameras working in every town centre")
+    page.get_by_label("Timescale").focus()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("2026-2027")
+    page.get_by_role("button", name="Save the commitment").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+    assert "Commitment 96 was saved." in page.inner_text(".govuk-notification-banner")
+    assert "Keep the cameras working in every town centre" in page.inner_text("main")
+    assert "2026-2027" in page.inner_text("table")
+    assert axe_violations(page) == []

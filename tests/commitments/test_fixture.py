@@ -3,7 +3,8 @@
 import pytest
 from django.core.management import call_command
 
-from commitments.models import Commitment, Rag, ReportingPeriod, StatusUpdate
+from commitments.models import Commitment, Meeting, Rag, ReportingPeriod, StatusUpdate
+from riskreg.models import User
 
 pytestmark = pytest.mark.django_db
 
@@ -84,3 +85,38 @@ def test_loading_the_fixture_twice_changes_nothing(paper):
     assert Commitment.objects.count() == 356
     assert StatusUpdate.objects.count() == 30
     assert StatusUpdate.objects.filter(rag=Rag.RED, period__quarter=2).count() == 10
+    assert Meeting.objects.count() == 2
+    assert User.objects.count() == 34
+
+
+PAPER_REFS = set(RED_LIST) | set(IMPROVING)
+
+
+@pytest.mark.parametrize(("username", "lead"), [("officer", "officer_lead"), ("smt", "smt_lead")])
+def test_the_demo_accounts_lead_a_realistic_share_including_the_papers_fifteen(paper, username, lead):
+    refs = set(Commitment.objects.filter(**{f"{lead}__username": username}).values_list("ref", flat=True))
+
+    assert 20 <= len(refs) <= 40
+    assert refs >= PAPER_REFS
+
+
+def test_the_other_commitments_are_led_by_about_7_smt_leads_and_25_officers_all_illustrative(paper):
+    smt_leads = User.objects.filter(smt_commitments__isnull=False).distinct()
+    officers = User.objects.filter(officer_commitments__isnull=False).distinct()
+
+    assert smt_leads.count() == 7 and officers.count() == 25
+    assert not Commitment.objects.filter(smt_lead=None).exists()
+    assert not Commitment.objects.filter(officer_lead=None).exists()
+    for person in [*smt_leads, *officers]:
+        assert "(illustrative)" in str(person)
+        assert not person.has_usable_password()
+    assert {p.role_names() for p in smt_leads} == {("SMT lead",)}
+    assert {p.role_names() for p in officers} == {("Officer",)}
+
+
+def test_q3_has_an_update_window_and_its_two_meetings_after_the_quarter_ends(paper):
+    q3 = ReportingPeriod.objects.by_key(2025, 3).get()
+    meetings = {m.get_body_display(): m.date for m in q3.meetings.all()}
+
+    assert set(meetings) == {"Joint Audit Committee", "Police and Crime Panel"}
+    assert q3.end_date < q3.opens_on < q3.officer_deadline < q3.review_deadline < min(meetings.values())

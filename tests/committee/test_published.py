@@ -19,8 +19,16 @@ from tests.committee.conftest import PAPER
 
 pytestmark = pytest.mark.django_db
 
-DOWNLOADS = ["report.pdf", "report.docx", "report.xlsx", "red-list.csv", "improving-list.csv", "risk-movements.csv"]
-RENDERERS = ["pdf", "docx", "xlsx", "list_csv", "risk_movements_csv", "page_body"]
+DOWNLOADS = [
+    "report.pdf",
+    "report.docx",
+    "report.xlsx",
+    "red-list.csv",
+    "red-no-update.csv",
+    "improving-list.csv",
+    "risk-movements.csv",
+]
+RENDERERS = ["pdf", "docx", "xlsx", "list_csv", "csv_table", "risk_movements_csv", "page_body"]
 
 
 def renderers_fail():

@@ -24,12 +24,12 @@ def approved_rag(update):
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(histories=histories)
-def test_red_improving_and_churn_follow_each_commitments_approved_history(histories):
+def test_red_improving_unreported_and_churn_follow_each_commitments_approved_history(histories):
     StatusUpdate.objects.all().delete()
     Commitment.objects.all().delete()
     plan = PlanFactory()
     p, q = ReportingPeriodFactory(quarter=1), ReportingPeriodFactory(quarter=2)
-    expected_red, expected_improving, expected_churn = set(), set(), {}
+    expected_red, expected_improving, expected_unreported, expected_churn = set(), set(), set(), {}
     for ref, (before, after) in enumerate(histories, start=1):
         commitment = Commitment.objects.create(plan=plan, ref=ref, text=f"Commitment {ref}")
         for period, update in ((p, before), (q, after)):
@@ -40,12 +40,17 @@ def test_red_improving_and_churn_follow_each_commitments_approved_history(histor
             expected_red.add(ref)
         if was == "red" and now in ("amber", "green"):
             expected_improving.add(ref)
+        if was == "red" and now == "":
+            expected_unreported.add(ref)
         expected_churn[(was, now)] = expected_churn.get((was, now), 0) + 1
 
     commitments = Commitment.objects.in_plan(plan)
     assert set(commitments.red_in(q).values_list("ref", flat=True)) == expected_red
     assert set(commitments.improving_between(p, q).values_list("ref", flat=True)) == expected_improving
+    assert set(commitments.red_then_unreported(p, q).values_list("ref", flat=True)) == expected_unreported
     assert commitments.status_transitions(p, q) == expected_churn
+    # The paper's list of Red-then-unreported is the churn table's Red -> Not assessed cell.
+    assert commitments.red_then_unreported(p, q).count() == expected_churn.get(("red", ""), 0)
     assert sum(commitments.status_transitions(p, q).values()) == len(histories)
 
 

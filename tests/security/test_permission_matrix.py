@@ -46,6 +46,7 @@ ROLES = ("anonymous", "officer", "other officer", "SMT lead", "other SMT lead", 
 KWARGS = {
     "commitments:register_download": {"extension": "csv"},
     "commitments:detail": {"ref": 96},
+    "commitments:commitment_edit": {"ref": 96},
     "commitments:update_edit": {"ref": 96, "fy": "2025-26", "q": "q3"},
     "commitments:update_review": {"ref": 97, "fy": "2025-26", "q": "q3"},
     "commitments:period_status": {"fy": "2025-26", "q": "q3"},
@@ -110,6 +111,9 @@ TABLE = {
     ("commitments:import_confirm", "POST"):          ADMIN_ONLY,
     ("commitments:detail", "GET"):                   SIGNED_IN,
     ("commitments:detail", "POST"):                  NOT_ALLOWED,
+    # Editing a commitment (text, areas, leads): register admins only, even its own leads.
+    ("commitments:commitment_edit", "GET"):          ADMIN_ONLY,
+    ("commitments:commitment_edit", "POST"):         ADMIN_ONLY,
     ("commitments:update_edit", "GET"):              (LOGIN, OK,     NO,       NO,   NO,       NO,       OK),
     ("commitments:update_edit", "POST"):             (LOGIN, OK,     NO,       NO,   NO,       NO,       OK),
     ("commitments:update_review", "GET"):            (LOGIN, NO,     NO,       OK,   NO,       NO,       OK),
