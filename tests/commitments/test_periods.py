@@ -168,8 +168,8 @@ def test_the_periods_page_shows_each_deadline_in_words_and_who_changed_which_dat
     page = client_as_admin.get(PERIODS)
 
     text = page.content.decode()
-    assert f"Officers' deadline: 20 February 2026, <strong>{due_words(D(2026, 2, 20))}</strong>" in text
-    assert "Joint Audit Committee: 12 March 2026" in text
+    assert f"Friday 20 February 2026, <strong>{due_words(D(2026, 2, 20))}</strong>" in text
+    assert "12 March 2026" in text
     history = tables(page.content)[-1]
     who = register_admin.get_full_name()
     assert [who, "Changed: 2025/26 Q3, officers' deadline", "2026-02-19", "2026-02-20"] == history[1][1:]
