@@ -28,7 +28,7 @@ ONLY = [word.strip() for word in os.environ.get("BENCH_ONLY", "").split(",") if 
 def pages(plan, period):
     """(name, kind, user, url): kind is html, list (an html list page), cached (a page
     timed with its cache kept), download or baseline."""
-    from commitments.models import Commitment
+    from commitments.models import Commitment, ReportingPeriod
     from riskreg.models import User
     from risks.models import Risk
 
@@ -39,6 +39,9 @@ def pages(plan, period):
     risk = Risk.objects.order_by("ref").values_list("ref", flat=True)[0]
     word = Commitment.objects.get(plan=plan, ref=ref).text.split()[1]
     paper = f"/committee/{fy}/{q}/"
+    # Only an open quarter has a close page: the latest open one (make_synthetic opens the last).
+    latest_open = ReportingPeriod.objects.open().order_by("financial_year", "quarter").last() or period
+    open_quarter = f"{latest_open.financial_year_slug}/{latest_open.quarter_slug}"
     return [
         ("minimal view (floor)", "baseline", "officer", "/bench-ok/"),
         ("admin changelist, 100 rows", "baseline", "admin", "/admin/commitments/commitment/"),
@@ -59,6 +62,8 @@ def pages(plan, period):
         ("risk register", "list", "committee", "/risks/"),
         ("risk", "html", "committee", f"/risks/{risk}/"),
         ("heat map", "html", "committee", "/risks/heatmap/"),
+        ("quarter's meetings and window", "html", "admin", f"/periods/{fy}/{q}/"),
+        ("close the quarter (readiness)", "html", "admin", f"/periods/{open_quarter}/close/"),
         ("paper, published", "html", "committee", paper),
         ("paper, live view", "html", "admin", f"{paper}?live=1"),
         ("paper PDF", "download", "committee", f"{paper}report.pdf"),

@@ -139,6 +139,10 @@ class CommitmentQuerySet(models.QuerySet):
             return self.exclude(pk__in=updates.values("commitment"))
         return self.filter(pk__in=updates.filter(state=state).values("commitment"))
 
+    def without_approved_update_in(self, period):
+        """No approved update in the period: what is outstanding when it closes."""
+        return self.exclude(pk__in=StatusUpdate.objects.approved().filter(period=period).values("commitment"))
+
     def red_in(self, period):
         """Commitments whose approved status in the period is Red."""
         return self.with_approved_rag_in(period, Rag.RED)

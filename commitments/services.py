@@ -1,14 +1,24 @@
 """Writes with side effects on commitments and their quarterly status updates."""
 
+import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from commitments import permissions
+from commitments import permissions, windows
 from commitments.importing import ImportPlan
-from commitments.models import Commitment, CommitmentPolicyArea, PolicyArea, Rag, ReportingPeriod, StatusUpdate
+from commitments.models import (
+    Commitment,
+    CommitmentPolicyArea,
+    Meeting,
+    Plan,
+    PolicyArea,
+    Rag,
+    ReportingPeriod,
+    StatusUpdate,
+)
 
 
 @dataclass
@@ -92,13 +102,96 @@ def status_update_review(*, update: StatusUpdate, reviewer, approve: bool, comme
 
 @transaction.atomic
 def period_set_status(*, period: ReportingPeriod, status: str, by) -> ReportingPeriod:
-    """Open, close or reopen a quarter. The change is kept in the period's history."""
+    """Open, close or reopen a quarter. The change is kept in the period's history.
+
+    Closing goes through period_close: with updates outstanding it needs a reason.
+    """
     if not permissions.can_manage_register(by):
         raise PermissionDenied
     if status not in ReportingPeriod.Status.values:
         raise ValidationError("Choose open or closed")
+    if status == ReportingPeriod.Status.CLOSED:
+        return period_close(period=period, by=by, reason="")
     period.status = status
-    period.save(update_fields=["status"])
+    if status == ReportingPeriod.Status.OPEN:
+        _window_opens_today(period)
+    period._history_user = by
+    period.save(update_fields=["status", "opens_on"])
+    return period
+
+
+def _window_opens_today(period: ReportingPeriod) -> None:
+    """Opening the quarter opens its window: a window set to open later opens today
+    (never after the officers' deadline)."""
+    today = timezone.localdate()
+    if period.opens_on is None or period.opens_on > today:
+        period.opens_on = min(today, period.officer_deadline or today)
+
+
+@transaction.atomic
+def period_window_set(
+    *,
+    period: ReportingPeriod,
+    by,
+    meetings: dict[str, datetime.date | None],
+    window: windows.Window,
+    open_quarter: bool = False,
+) -> ReportingPeriod:
+    """Set the meetings a quarter reports to (by Meeting.Body value; None removes one)
+    and its update window, each blank date counted back from the earliest meeting.
+
+    Dates out of order are refused, naming both dates ({field: message}, the fields
+    being the bodies and the window's), and nothing changes. With `open_quarter` the
+    quarter (and so its window) opens too. Every change is kept in the history.
+    """
+    if not permissions.can_manage_register(by):
+        raise PermissionDenied
+    period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+    dated = {body: (Meeting.Body(body).label, day) for body, day in meetings.items() if day}
+    window = windows.with_defaults(window, [day for _, day in dated.values()])
+    problems = windows.window_problems(window, meetings=dated, quarter_ends=period.end_date)
+    if problems:
+        raise ValidationError(problems)
+    existing = {meeting.body: meeting for meeting in period.meetings.all()}
+    for body, day in meetings.items():
+        meeting = existing.get(body) or Meeting(period=period, body=body)
+        meeting._history_user = by
+        if day is None and meeting.pk:
+            meeting.delete()
+        elif day is not None and meeting.date != day:
+            meeting.date = day
+            meeting.save()
+    period.opens_on, period.officer_deadline = window.opens_on, window.officer_deadline
+    period.review_deadline = window.review_deadline
+    if open_quarter:
+        period.status = ReportingPeriod.Status.OPEN
+        _window_opens_today(period)
+    period._history_user = by
+    period.save()
+    return period
+
+
+@transaction.atomic
+def period_close(*, period: ReportingPeriod, by, reason: str) -> ReportingPeriod:
+    """Close an open quarter. With any of the plan's active commitments lacking an
+    approved update it needs a reason, kept in ReportingPeriod.close_reason (and so in
+    the history) and shown on the paper's edit page."""
+    if not permissions.can_manage_register(by):
+        raise PermissionDenied
+    period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+    if not period.is_open:
+        raise ValidationError(f"{period.label} is not open, so it cannot be closed")
+    outstanding = Commitment.objects.in_plan(Plan.objects.current()).active().without_approved_update_in(period)
+    count = outstanding.count()
+    if count and not reason.strip():
+        noun = "commitment has" if count == 1 else "commitments have"
+        raise ValidationError(
+            {"reason": f"Enter why you are closing {period.label} while {count} {noun} no approved update"}
+        )
+    period.status = ReportingPeriod.Status.CLOSED
+    period.close_reason = reason.strip() if count else ""
+    period._history_user = by
+    period.save(update_fields=["status", "close_reason"])
     return period
 
 

@@ -30,4 +30,6 @@ urlpatterns = [
     path("commitments/<int:ref>/<str:fy>/<str:q>/review/", updates.update_review, name="update_review"),
     path("periods/", periods.periods, name="periods"),
     path("periods/<str:fy>/<str:q>/status/", periods.period_status, name="period_status"),
+    path("periods/<str:fy>/<str:q>/", periods.period_window, name="period_window"),
+    path("periods/<str:fy>/<str:q>/close/", periods.period_close, name="period_close"),
 ]

@@ -1,7 +1,9 @@
+from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fieldset, Layout, Size, Submit
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from riskreg.tabular import max_upload_bytes, too_large_message
@@ -85,3 +87,30 @@ class TabularUploadForm(forms.Form):
         if upload.size > max_upload_bytes():
             raise forms.ValidationError(too_large_message())
         return upload
+
+
+class GovDateField(DateInputField):
+    """The GOV.UK date input, with messages in GOV.UK words."""
+
+    def __init__(self, *, what: str, **kwargs):
+        super().__init__(**kwargs)
+        self.what = what
+        self.error_messages["required"] = f"Enter the {what}"
+        self.error_messages["incomplete"] = f"The {what} must include a day, month and year"
+
+    def compress(self, data_list):
+        try:
+            return super().compress(data_list)
+        except (ValidationError, OverflowError):  # date() overflows on a 20-digit year
+            raise ValidationError(f"The {self.what} must be a real date") from None
+
+    def clean(self, value):
+        if isinstance(value, list | tuple):
+            given = [part not in self.empty_values for part in value]
+            if any(given) and not all(given):
+                raise ValidationError(self.error_messages["incomplete"])
+        try:
+            return super().clean(value)
+        except ValidationError as error:
+            messages = [m for m in error.messages if m.startswith(("Enter the", "The "))]
+            raise ValidationError(messages[:1] or [f"The {self.what} must be a real date"]) from None

@@ -264,5 +264,12 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = RISKREG_MAX_UPLOAD_BYTES
 # kilobytes of text. A request with more gets a 400, before any view reads it.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 
+# A quarter's update window, in working days (no weekends or England and Wales bank
+# holidays) before the earliest meeting it reports to: the window opens, officers
+# submit, SMT leads finish reviewing (commitments.windows). Each can be changed per quarter.
+RISKREG_WINDOW_OPENS_DAYS = int(os.environ.get("RISKREG_WINDOW_OPENS_DAYS", "30"))
+RISKREG_OFFICER_DEADLINE_DAYS = int(os.environ.get("RISKREG_OFFICER_DEADLINE_DAYS", "15"))
+RISKREG_REVIEW_DEADLINE_DAYS = int(os.environ.get("RISKREG_REVIEW_DEADLINE_DAYS", "10"))
+
 # The office named in the header and on papers.
 OFFICE_NAME = os.environ.get("RISKREG_OFFICE_NAME", "Office of the West Midlands Police and Crime Commissioner")
