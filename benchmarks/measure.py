@@ -51,6 +51,7 @@ def pages(plan, period):
         ("commitment", "html", "officer", f"/commitments/{ref}/"),
         ("my commitments (officer)", "list", "officer", "/commitments/mine/"),
         ("my commitments (SMT lead)", "list", "smt", "/commitments/mine/"),
+        ("update grid (officer)", "html", "officer", f"/commitments/mine/{fy}/{q}/grid/"),
         ("risk register", "list", "committee", "/risks/"),
         ("risk", "html", "committee", f"/risks/{risk}/"),
         ("heat map", "html", "committee", "/risks/heatmap/"),
