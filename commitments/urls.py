@@ -23,6 +23,7 @@ urlpatterns = [
     path("commitments/download.<str:extension>", register.register_download, name="register_download"),
     path("commitments/mine/", updates.mine, name="mine"),
     path("commitments/mine/<str:fy>/<str:q>/grid/", grid.update_grid, name="update_grid"),
+    path("commitments/mine/approve/", updates.approve_selected, name="approve_selected"),
     path("commitments/import/", import_upload, {"importer": IMPORTER}, name="import"),
     path("commitments/import/confirm/", import_confirm, {"importer": IMPORTER}, name="import_confirm"),
     path("commitments/<int:ref>/", updates.detail, name="detail"),
