@@ -13,36 +13,37 @@ from django.utils.safestring import SafeString, mark_safe
 from commitments import permissions, services
 from commitments.models import StatusUpdate
 
-_TOKENS = re.compile(r"\s+|\S+")
+# A word or a punctuation mark, with the space before it: "meets." and "meets in
+# January." differ by two words, not by one changed word.
+_TOKENS = re.compile(r"\s*(?:\w+|[^\w\s])")
 
 
-def _comparable(token: str) -> str:
-    # Spaces are compared as one space, line breaks as one line break: a reflowed line is
-    # not a change of words.
-    if token.isspace():
-        return "\n" if "\n" in token else " "
-    return token
+def _tokens(text: str) -> list[str]:
+    return _TOKENS.findall(text or "")
+
+
+def _wrap(tag: str, word: str, tokens: list[str]) -> SafeString:
+    text = "".join(tokens)
+    space = text[: len(text) - len(text.lstrip())]  # the space before stays outside the mark
+    return format_html(
+        '{}<{}><span class="govuk-visually-hidden">{}: </span>{}</{}>', space, tag, word, text.lstrip(), tag
+    )
 
 
 def word_diff(before: str, after: str) -> SafeString:
     """`after`, with the words not in `before` in <ins> and the words gone in <del>, each
     starting with a visually hidden "added" or "removed" for screen readers."""
-    old, new = _TOKENS.findall(before or ""), _TOKENS.findall(after or "")
-    matcher = difflib.SequenceMatcher(
-        None, [_comparable(t) for t in old], [_comparable(t) for t in new], autojunk=False
-    )
+    old, new = _tokens(before), _tokens(after)
+    matcher = difflib.SequenceMatcher(None, [t.strip() for t in old], [t.strip() for t in new], autojunk=False)
     parts = []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             parts.append(escape("".join(new[j1:j2])))
             continue
-        removed, added = "".join(old[i1:i2]), "".join(new[j1:j2])
-        if removed.strip():
-            parts.append(format_html('<del><span class="govuk-visually-hidden">removed: </span>{}</del>', removed))
-        if added.strip():
-            parts.append(format_html('<ins><span class="govuk-visually-hidden">added: </span>{}</ins>', added))
-        elif added:
-            parts.append(escape(added))
+        if i2 > i1:
+            parts.append(_wrap("del", "removed", old[i1:i2]))
+        if j2 > j1:
+            parts.append(_wrap("ins", "added", new[j1:j2]))
     return mark_safe("".join(parts))  # noqa: S308 (each part is escaped above)
 
 
