@@ -37,7 +37,7 @@ def queue(officer, smt_lead, periods):
 def test_the_queue_shows_ref_text_status_change_officer_and_when_submitted(client_as_smt_lead, queue, officer):
     html = client_as_smt_lead.get(MINE).content.decode()
 
-    row = html[html.index('id="approve-%d"' % queue[0].pk) :].split("</tr>")[0]
+    row = html[html.index(f'id="approve-{queue[0].pk}"') :].split("</tr>")[0]
     assert "Deliverable 1" in row
     assert "Red" in row and "Green" in row and "last quarter, now" in row
     assert str(officer) in row

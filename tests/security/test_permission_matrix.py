@@ -108,6 +108,9 @@ TABLE = {
     # The grid shows OPCC staff the rows they lead as officer lead (none, for some).
     ("commitments:update_grid", "GET"):              (LOGIN, OK,     OK,       OK,   OK,       NO,       OK),
     ("commitments:update_grid", "POST"):             (LOGIN, OK,     OK,       OK,   OK,       NO,       OK),
+    # Approving from the queue: each update is checked for its reviewer (tests/commitments/test_reviews.py).
+    ("commitments:approve_selected", "GET"):         NOT_ALLOWED,
+    ("commitments:approve_selected", "POST"):        (LOGIN, OK,     OK,       OK,   OK,       NO,       OK),
     ("commitments:import", "GET"):                   ADMIN_ONLY,
     ("commitments:import", "POST"):                  ADMIN_ONLY,
     ("commitments:import_confirm", "GET"):           NOT_ALLOWED,
