@@ -260,7 +260,10 @@ class Grid:
 
     def _save_row(self, row: GridRow, *, by, submit: bool) -> None:
         if not row.leads:
-            row.refuse("you no longer lead it as officer lead", None)
+            withdrawn = not row.commitment.active
+            row.refuse(
+                "it has been withdrawn from the plan" if withdrawn else "you no longer lead it as officer lead", None
+            )
             return
         if submit and not row.rag:
             row.error("select a RAG status before submitting it for review", row.first_rag_id)
