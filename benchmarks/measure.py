@@ -59,6 +59,7 @@ def pages(plan, period):
         ("commitment edit (admin)", "html", "admin", f"/commitments/{ref}/edit/"),
         ("my commitments (officer)", "list", "officer", "/commitments/mine/"),
         ("my commitments (SMT lead)", "list", "smt", "/commitments/mine/"),
+        ("update grid (officer)", "html", "officer", f"/commitments/mine/{fy}/{q}/grid/"),
         ("risk register", "list", "committee", "/risks/"),
         ("risk", "html", "committee", f"/risks/{risk}/"),
         ("heat map", "html", "committee", "/risks/heatmap/"),

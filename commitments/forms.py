@@ -187,6 +187,67 @@ class RegisterFilterForm(forms.Form):
         return commitments
 
 
+def _text_match(text: str) -> Q:
+    """Words in the commitment (its stored capitals, as the register searches), or its ref."""
+    match = Q(search_text__contains=Upper(Value(text)))
+    if (ref := whole_number(text)) is not None:
+        match |= Q(ref=ref)
+    return match
+
+
+class MineFilterForm(forms.Form):
+    """My commitments' filters: the counters link to ?state=... with these names."""
+
+    STATES = [
+        ("", "Any"),
+        ("to_write", "To write (not started or draft)"),
+        (StatusUpdate.State.RETURNED, "Returned to you"),
+        (StatusUpdate.State.SUBMITTED, "Waiting for review"),
+        (StatusUpdate.State.APPROVED, "Approved"),
+    ]
+
+    q = forms.CharField(label="Search", required=False, max_length=200, help_text="Words in the commitment, or its ref")
+    policy_area = forms.ModelChoiceField(
+        label="Policy area", queryset=PolicyArea.objects.all(), required=False, empty_label="Any"
+    )
+    state = forms.ChoiceField(label="This quarter's update", choices=STATES, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = filter_form_helper(
+            "Filter your commitments", Field.text("q"), Field.select("policy_area"), Field.select("state")
+        )
+
+    @property
+    def chosen_state(self) -> str:
+        return self.cleaned_data.get("state", "") if self.is_bound and self.is_valid() else ""
+
+    def filter(self, commitments, open_periods):
+        """The commitments that match; the state is their update's in an open quarter."""
+        data = self.cleaned_data if self.is_bound else {}
+        if data.get("q", "").strip():
+            commitments = commitments.filter(_text_match(data["q"].strip()))
+        if data.get("policy_area"):
+            commitments = commitments.filter(areas__policy_area=data["policy_area"])
+        if state := self.chosen_state:
+            updates = StatusUpdate.objects.filter(period__in=open_periods)
+            if state == "to_write":
+                started = updates.exclude(state=StatusUpdate.State.DRAFT)
+                commitments = commitments.exclude(pk__in=started.values("commitment"))
+            else:
+                commitments = commitments.filter(pk__in=updates.filter(state=state).values("commitment"))
+        return commitments
+
+    def shows_state(self, update: StatusUpdate | None) -> bool:
+        """Whether a row (one quarter's update, or none) matches the state filter."""
+        state = self.chosen_state
+        if not state:
+            return True
+        if state == "to_write":
+            return update is None or update.state == StatusUpdate.State.DRAFT
+        return update is not None and update.state == state
+
+
 class ImportForm(TabularUploadForm):
     help_text = "Columns: Ref, Policy Area, Individual Commitment, SMT Lead, Officer Lead, WMP Lead, Timescale."
 

@@ -58,8 +58,12 @@ def status_update_save(
     narrative: str,
     version: int,
     submit: bool,
+    carried_forward: bool = False,
 ) -> StatusUpdate:
-    """Save the officer's draft, or submit it for review. Refuses a stale version."""
+    """Save the officer's draft, or submit it for review. Refuses a stale version.
+
+    `carried_forward`: "no change since last quarter", the reviewer is told so. Any other
+    save (an edit of the text) clears it."""
     update = _locked_update(commitment, period)
     if not permissions.can_edit_update(by, commitment, period, update):
         raise PermissionDenied
@@ -69,6 +73,7 @@ def status_update_save(
     if update is None:
         update = StatusUpdate(commitment=commitment, period=period, version=0)
     update.rag, update.narrative, update.author = rag, narrative, by
+    update.carried_forward = carried_forward
     update.state = StatusUpdate.State.SUBMITTED if submit else StatusUpdate.State.DRAFT
     update.submitted_at = timezone.now() if submit else None
     update.version += 1

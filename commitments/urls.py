@@ -2,7 +2,7 @@ from django.urls import path
 
 from commitments import importing, permissions, services
 from commitments.forms import ImportForm
-from commitments.views import commitment, periods, register, updates
+from commitments.views import commitment, grid, periods, register, updates
 from riskreg.imports import Importer, import_confirm, import_upload
 
 app_name = "commitments"
@@ -22,6 +22,8 @@ urlpatterns = [
     path("commitments/", register.register, name="register"),
     path("commitments/download.<str:extension>", register.register_download, name="register_download"),
     path("commitments/mine/", updates.mine, name="mine"),
+    path("commitments/mine/<str:fy>/<str:q>/grid/", grid.update_grid, name="update_grid"),
+    path("commitments/mine/approve/", updates.approve_selected, name="approve_selected"),
     path("commitments/import/", import_upload, {"importer": IMPORTER}, name="import"),
     path("commitments/import/confirm/", import_confirm, {"importer": IMPORTER}, name="import_confirm"),
     path("commitments/<int:ref>/", updates.detail, name="detail"),

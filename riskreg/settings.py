@@ -260,9 +260,13 @@ RISKREG_MAX_UPLOAD_BYTES = int(os.environ.get("RISKREG_MAX_UPLOAD_BYTES", str(5 
 # An upload up to the limit is kept in memory (the import reads it whole anyway); a
 # larger one is streamed to a temporary file, not held in memory, until it is refused.
 FILE_UPLOAD_MAX_MEMORY_SIZE = RISKREG_MAX_UPLOAD_BYTES
-# Form fields other than files: the longest form (the committee paper) is a few dozen
-# kilobytes of text. A request with more gets a 400, before any view reads it.
-DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+# Form fields other than files. A request with more gets a 400, before any view reads it.
+# The longest form is the update grid (commitments.grid): a lead with all 356 commitments
+# posts 356 narratives, about 6 fields a row. 1 MB held 356 narratives of under 2,500
+# characters once URL-encoded; Django's default, 2.5 MB, holds 356 of about 6,000.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Django's default of 1,000 fields would refuse that grid's save (about 2,100 fields).
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 5_000
 
 # A quarter's update window, in working days (no weekends or England and Wales bank
 # holidays) before the earliest meeting it reports to: the window opens, officers

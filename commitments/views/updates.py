@@ -3,9 +3,10 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from commitments import pages, permissions, services
+from commitments import pages, permissions, reviews, services
 from commitments.forms import ReviewForm, StatusUpdateForm
 from commitments.models import Commitment, ReportingPeriod, StatusUpdate
 from commitments.views.common import current_plan
@@ -33,8 +34,19 @@ def mine(request):
     """An officer's updates to write; an SMT lead's updates to review, and their commitments."""
     if not request.user.is_staff_member():
         raise PermissionDenied
-    page = pages.my_commitments(request.user, current_plan())
-    return render(request, "commitments/mine.html", {"page": page, "counts": page.counts})
+    page = pages.my_commitments(request.user, current_plan(), request.GET)
+    return render(request, "commitments/mine.html", {"page": page, "counts": page.counts, "form": page.form})
+
+
+@require_POST
+def approve_selected(request):
+    """Approve the updates ticked in the review queue, each on its own (commitments.reviews)."""
+    if not request.user.is_staff_member():
+        raise PermissionDenied
+    result = reviews.approve_selected(request.POST.getlist("approve"), by=request.user)
+    for level, message in result.messages:
+        messages.add_message(request, level, message)
+    return redirect(reverse("commitments:mine") + "#to-review")
 
 
 def _update_page(ref, fy, q) -> pages.UpdatePage:
@@ -52,6 +64,9 @@ def update_edit(request, ref, fy, q):
             # keep their words on screen so nothing they wrote is lost.
             context = {**page.context, "typed": request.POST}
             return render(request, "commitments/update_locked.html", context, status=409)
+        if not period.is_open and permissions.writes_updates_of(request.user, commitment):
+            # Their role is not the problem: say what is.
+            return render(request, "commitments/period_not_open.html", page.context, status=403)
         raise PermissionDenied
     form, conflict = StatusUpdateForm.for_update(update, data=posted(request)), None
     if request.method == "POST" and form.is_valid():
@@ -101,5 +116,11 @@ def update_review(request, ref, fy, q):
             verb = "approved" if reviewed.is_approved else "returned to the officer"
             messages.success(request, f"The {page.period.label} update for commitment {ref} was {verb}.")
             return redirect("commitments:mine")
-    context = {**page.context, "repeats_previous": update.repeats(page.previous), "form": form, "conflict": conflict}
+    context = {
+        **page.context,
+        **reviews.review_context(update, page.previous),
+        "repeats_previous": update.repeats(page.previous),
+        "form": form,
+        "conflict": conflict,
+    }
     return render(request, "commitments/review.html", context)

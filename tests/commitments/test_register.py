@@ -189,6 +189,7 @@ def _queries(client, django_assert_num_queries, url, user, count):
         (reverse("commitments:detail", args=[1]), "officer"),
         (reverse("commitments:mine"), "officer"),
         (reverse("commitments:mine"), "smt"),
+        (reverse("commitments:mine") + "?state=to_write&q=a&page=2&smt_page=2", "officer"),
         (reverse("commitments:register_download", args=["csv"]), "officer"),
     ],
 )

@@ -18,7 +18,13 @@ from commitments.models import ReportingPeriod, StatusUpdate
 from riskreg.models import User
 from riskreg.roles import Role
 from tests.committee.factories import PaperFactory, PublishedPaperFactory
-from tests.factories import CommitmentFactory, ReportingPeriodFactory, StatusUpdateFactory, UserFactory
+from tests.factories import (
+    CommitmentFactory,
+    PlanFactory,
+    ReportingPeriodFactory,
+    StatusUpdateFactory,
+    UserFactory,
+)
 from tests.html import tables
 from tests.risks.factories import ActionFactory, AssessmentFactory, RiskFactory
 
@@ -149,7 +155,8 @@ def one_of_each(periods, smt_lead, register_admin):
         obj._history_user = by
         obj.delete()
 
-    commitment = save(CommitmentFactory.build(plan=CommitmentFactory().plan, ref=300, text="Before"))
+    # The plan alone: a factory-made commitment's ref comes from a sequence that can reach 300.
+    commitment = save(CommitmentFactory.build(plan=PlanFactory(), ref=300, text="Before"))
     update = save(StatusUpdate(commitment=commitment, period=q4, rag="green", narrative="Before"))
     risk = save(RiskFactory.build(ref="ZZ1", title="Before", owner=smt_lead))
     assessment = save(AssessmentFactory.build(risk=risk, period=q4, rationale="Before"))

@@ -49,6 +49,7 @@ KWARGS = {
     "commitments:commitment_edit": {"ref": 96},
     "commitments:update_edit": {"ref": 96, "fy": "2025-26", "q": "q3"},
     "commitments:update_review": {"ref": 97, "fy": "2025-26", "q": "q3"},
+    "commitments:update_grid": {"fy": "2025-26", "q": "q3"},
     "commitments:period_status": {"fy": "2025-26", "q": "q3"},
     "commitments:period_window": {"fy": "2025-26", "q": "q3"},
     "commitments:period_close": {"fy": "2025-26", "q": "q3"},
@@ -107,6 +108,12 @@ TABLE = {
     # "My commitments" is for OPCC staff: committee members lead nothing.
     ("commitments:mine", "GET"):                     (LOGIN, OK,     OK,       OK,   OK,       NO,       OK),
     ("commitments:mine", "POST"):                    NOT_ALLOWED,
+    # The grid shows OPCC staff the rows they lead as officer lead (none, for some).
+    ("commitments:update_grid", "GET"):              (LOGIN, OK,     OK,       OK,   OK,       NO,       OK),
+    ("commitments:update_grid", "POST"):             (LOGIN, OK,     OK,       OK,   OK,       NO,       OK),
+    # Approving from the queue: each update is checked for its reviewer (tests/commitments/test_reviews.py).
+    ("commitments:approve_selected", "GET"):         NOT_ALLOWED,
+    ("commitments:approve_selected", "POST"):        (LOGIN, OK,     OK,       OK,   OK,       NO,       OK),
     ("commitments:import", "GET"):                   ADMIN_ONLY,
     ("commitments:import", "POST"):                  ADMIN_ONLY,
     ("commitments:import_confirm", "GET"):           NOT_ALLOWED,
