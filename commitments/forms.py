@@ -201,6 +201,8 @@ class MineFilterForm(forms.Form):
     STATES = [
         ("", "Any"),
         ("to_write", "To write (not started or draft)"),
+        ("none", "Not started"),
+        (StatusUpdate.State.DRAFT, "Draft"),
         (StatusUpdate.State.RETURNED, "Returned to you"),
         (StatusUpdate.State.SUBMITTED, "Waiting for review"),
         (StatusUpdate.State.APPROVED, "Approved"),
@@ -234,6 +236,8 @@ class MineFilterForm(forms.Form):
             if state == "to_write":
                 started = updates.exclude(state=StatusUpdate.State.DRAFT)
                 commitments = commitments.exclude(pk__in=started.values("commitment"))
+            elif state == "none":
+                commitments = commitments.exclude(pk__in=updates.values("commitment"))
             else:
                 commitments = commitments.filter(pk__in=updates.filter(state=state).values("commitment"))
         return commitments
@@ -245,6 +249,8 @@ class MineFilterForm(forms.Form):
             return True
         if state == "to_write":
             return update is None or update.state == StatusUpdate.State.DRAFT
+        if state == "none":
+            return update is None
         return update is not None and update.state == state
 
 

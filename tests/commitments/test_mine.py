@@ -43,6 +43,11 @@ def test_counters_are_links_to_exactly_their_rows(client_as_officer, led):
     assert refs_to_write(client_as_officer.get(MINE + "?state=submitted")) == [4]
 
 
+def test_the_home_pages_links_to_not_started_and_drafts_show_exactly_those_rows(client_as_officer, led):
+    assert refs_to_write(client_as_officer.get(MINE + "?state=none")) == [1]
+    assert refs_to_write(client_as_officer.get(MINE + "?state=draft")) == [2]
+
+
 def test_filters_by_policy_area_and_text(client_as_officer, led):
     from commitments.models import PolicyArea
 
