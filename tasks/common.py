@@ -77,8 +77,9 @@ class Progress:
     tasks: TaskGroup
     total: int
     approved: int
-    by_smt_lead: list[ProgressRow]
-    by_officer: list[ProgressRow]
+    # (the first rows, how many more people there are): see tasks.progress.PROGRESS_ROWS_SHOWN
+    by_smt_lead: tuple[list[ProgressRow], int]
+    by_officer: tuple[list[ProgressRow], int]
 
 
 @dataclass

@@ -26,10 +26,30 @@ from tasks.common import (
 NO_LEAD = {"smt_lead": "No SMT lead set", "officer_lead": "No officer lead set"}
 
 
-def _progress_rows(rows, period, relation, today) -> list[ProgressRow]:
-    made = []
+# People listed in each progress table: those behind first. At a hundred times the
+# register there are a thousand officers, and a row of five links each took two seconds
+# to draw; the rest are counted, and the register filters by lead.
+PROGRESS_ROWS_SHOWN = 25
+
+
+def _progress_rows(rows, period, relation, today) -> tuple[list[ProgressRow], int]:
+    """The first PROGRESS_ROWS_SHOWN people, overdue first, then those with most
+    outstanding, commitments with no lead after people; and how many more there are."""
     past_deadline = period.officer_deadline is not None and today > period.officer_deadline
-    for row in rows:
+
+    def outstanding(row) -> int:
+        return sum(_count(row, period, state) for state in NOT_SUBMITTED)
+
+    def name(row) -> str:
+        return _person_name(row, relation) if row[relation] else NO_LEAD[relation]
+
+    def order(row):
+        behind = outstanding(row)
+        return (not (past_deadline and behind > 0), -behind, not row[relation], name(row))
+
+    shown = sorted(rows, key=order)[:PROGRESS_ROWS_SHOWN]
+    made = []
+    for row in shown:
         username = row[f"{relation}__username"]
         cells = [
             Cell(
@@ -39,16 +59,11 @@ def _progress_rows(rows, period, relation, today) -> list[ProgressRow]:
             )
             for state, label in STATE_COLUMNS
         ]
-        outstanding = sum(_count(row, period, state) for state in NOT_SUBMITTED)
-        name = _person_name(row, relation) if row[relation] else NO_LEAD[relation]
+        behind = outstanding(row)
         made.append(
-            ProgressRow(
-                name, cells, outstanding, overdue=past_deadline and outstanding > 0, unassigned=not row[relation]
-            )
+            ProgressRow(name(row), cells, behind, overdue=past_deadline and behind > 0, unassigned=not row[relation])
         )
-    # Overdue first; then those with most outstanding; commitments with no lead after people.
-    made.sort(key=lambda r: (not r.overdue, -r.outstanding, r.unassigned, r.name))
-    return made
+    return made, len(rows) - len(shown)
 
 
 def admin_section(commitments, periods, today) -> Section:

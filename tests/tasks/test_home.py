@@ -339,3 +339,21 @@ def test_home_runs_the_same_number_of_queries_at_two_sizes(
         _build(size, q3, officer, smt_lead)
         with django_assert_num_queries(queries):
             assert client.get(HOME).status_code == 200
+
+
+def test_admin_progress_lists_the_people_most_behind_and_counts_the_rest(client_as_admin, q3, smt_lead):
+    from tasks import progress
+
+    shown = progress.PROGRESS_ROWS_SHOWN
+    officers = [UserFactory(username=f"o{n:03}", role=Role.OFFICER) for n in range(shown + 3)]
+    for n, officer in enumerate(officers):
+        # The last officer has the most outstanding: two commitments without an update.
+        _commitment(100 + n, officer, smt_lead)
+    _commitment(99, officers[-1], smt_lead)
+
+    response = client_as_admin.get(HOME)
+    _, by_officer = tables(response.content)
+
+    assert len(by_officer) - 1 == shown
+    assert by_officer[1][0] == f"{officers[-1].first_name} {officers[-1].last_name}"
+    assert "And 3 more officers, with less outstanding" in " ".join(response.content.decode().split())
