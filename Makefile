@@ -18,11 +18,12 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 
 install: $(VENV)/.installed
 
-## Serve the site on an embedded SQLite database with the demo data.
+## Serve the site on an embedded SQLite database with the demo data, with a task worker
+## beside it (scripts/run_dev.py: Ctrl-C stops both); email is written to var/mail/.
 run: install
 	DJANGO_DEBUG=true $(PY) manage.py migrate --no-input
 	DJANGO_DEBUG=true $(PY) manage.py load_demo
-	DJANGO_DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
+	DJANGO_DEBUG=true $(PY) scripts/run_dev.py $(HOST):$(PORT)
 
 ## Lint, check migrations, run the whole suite (browser tests included).
 test: install
@@ -38,7 +39,7 @@ format: install
 	$(VENV)/bin/ruff format .
 
 clean:
-	rm -rf $(VENV) staticfiles db.sqlite3
+	rm -rf $(VENV) staticfiles db.sqlite3 var
 
 ## Stop and restart PostgreSQL under load: 503 during the outage, 200 after, no restart.
 ## Needs root and the local PostgreSQL; stops it for everyone for OUTAGE seconds.

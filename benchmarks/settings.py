@@ -14,3 +14,8 @@ INSTALLED_APPS = [*INSTALLED_APPS, "benchmarks"]  # noqa: F405
 # Logs to stderr: benchmarks.measure prints its figures as JSON on stdout, and a library's
 # warning there (WeasyPrint's, on a machine without HarfBuzz-Subset) broke the run.
 LOGGING["handlers"]["console"]["stream"] = "ext://sys.stderr"  # noqa: F405
+
+# No task worker runs beside the benchmarks: each task runs as it is queued, so the
+# published paper's PDF and Word file are rendered as make_synthetic publishes it (in
+# production the worker renders them) and the downloads measured are the stored files.
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}

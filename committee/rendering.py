@@ -45,13 +45,21 @@ class Download:
     # Rendered as the paper is published (committee.services), as they are quick: at 100
     # times the real data, about a second each. The Word file takes 7 s there and the PDF
     # over 30 s, which would hang the admin's publish request up to gunicorn's timeout; so
-    # the web publish leaves those two to their first download, and the publish_paper
-    # command (no time limit) renders them at once.
+    # the web publish queues those two for the task worker (committee.tasks), and the
+    # publish_paper command (no time limit) renders them at once.
     at_publish: bool
 
     @property
     def extension(self) -> str:
         return self.filename.rsplit(".", 1)[1]
+
+    @property
+    def kind(self) -> str:
+        """What the file is, to start a sentence: "The PDF", "The Word file"."""
+        return FILE_KINDS[self.extension]
+
+
+FILE_KINDS = {"pdf": "The PDF", "docx": "The Word file", "xlsx": "The Excel file", "csv": "The CSV file"}
 
 
 DOWNLOADS = {

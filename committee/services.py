@@ -1,15 +1,23 @@
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import partial
+
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.tasks import TaskResultStatus
 from django.utils import timezone
 
 from committee import rendering
 from committee.document import published_status_line
 from committee.models import HEADING_KEYS, Paper, PublishedFile, PublishedPage, PublishedPaper
 from committee.report import build_report
+from riskreg import queue
 
 # The quick files, rendered with the page as the paper is published (Download.at_publish).
 RENDERED_AT_PUBLISH = [name for name, download in rendering.DOWNLOADS.items() if download.at_publish]
+# The slow ones (the PDF and the Word file), rendered by the task worker (committee.tasks).
+RENDERED_BY_WORKER = [name for name, download in rendering.DOWNLOADS.items() if not download.at_publish]
 
 
 def can_manage_papers(user) -> bool:
@@ -17,8 +25,12 @@ def can_manage_papers(user) -> bool:
 
 
 @transaction.atomic
-def paper_publish(*, paper: Paper, by, correction_reason: str = "") -> PublishedPaper:
-    """Freeze the paper as presented. A later version is a correction and needs a reason."""
+def paper_publish(*, paper: Paper, by, correction_reason: str = "", render_now: bool = False) -> PublishedPaper:
+    """Freeze the paper as presented. A later version is a correction and needs a reason.
+
+    Its page and quick files are stored at once; its PDF and Word file are queued for the
+    task worker once the version is saved, so the publish returns at once whatever the
+    paper's size (`render_now`: rendered here instead, for the publish_paper command)."""
     if by is not None and not can_manage_papers(by):
         raise PermissionDenied
     # Lock the paper so two admins publishing at once get versions 1 and 2, not a clash.
@@ -39,6 +51,13 @@ def paper_publish(*, paper: Paper, by, correction_reason: str = "") -> Published
     published_page(published)
     for name in RENDERED_AT_PUBLISH:
         published_file(version=published, name=name)
+    if render_now:
+        for name in RENDERED_BY_WORKER:
+            published_file(version=published, name=name)
+    else:
+        for name in RENDERED_BY_WORKER:
+            # robust: if queueing fails, the paper is still published, and its first download queues it.
+            transaction.on_commit(partial(published_file_queue, version=published, name=name), robust=True)
     return published
 
 
@@ -96,3 +115,84 @@ def published_file(*, version: PublishedPaper, name: str) -> bytes:
         else:
             return body
     return bytes(stored)
+
+
+def published_file_queue(*, version: PublishedPaper, name: str) -> None:
+    """Queue the task worker's render of one of the version's slow files."""
+    from committee.tasks import render_published_file  # it imports this module
+
+    render_published_file.enqueue(version_id=version.pk, name=name)
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A slow file of a published version that is not stored yet, and how its render stands."""
+
+    name: str
+    status: str  # of its latest render: "" when none is known (none queued, or its record pruned)
+    run_id: str  # that render, for an admin's retry when it failed
+    error: str  # its error, when it failed
+    last_took: timedelta | None  # how long this file's last successful render took, of any version
+
+    @property
+    def failed(self) -> bool:
+        return self.status == TaskResultStatus.FAILED
+
+    @property
+    def queued(self) -> bool:
+        return self.status in (TaskResultStatus.READY, TaskResultStatus.RUNNING)
+
+    @property
+    def retry_after(self) -> int:
+        """Seconds to wait before asking again: about as long as the last render took."""
+        seconds = self.last_took.total_seconds() if self.last_took else 30
+        return max(5, min(300, round(seconds)))
+
+    @property
+    def last_took_text(self) -> str:
+        return queue.about(self.last_took) if self.last_took else ""
+
+
+def published_files_pending(version: PublishedPaper, names: list[str] = RENDERED_BY_WORKER) -> dict[str, Pending]:
+    """The slow files of the version that are not stored yet: one query when all are
+    stored, three when some are not."""
+    from committee.tasks import render_published_file  # it imports this module
+
+    stored = set(version.files.filter(name__in=names).values_list("name", flat=True))
+    missing = [name for name in names if name not in stored]
+    if not missing:
+        return {}
+    runs = queue.latest_runs(render_published_file, by="name", version_id=version.pk)
+    took = queue.last_durations(render_published_file, by="name")
+    pending = {}
+    for name in missing:
+        run = runs.get(name)
+        # A successful render whose file is gone (deleted by hand) counts as none.
+        status = run.status if run and run.status != TaskResultStatus.SUCCESSFUL else ""
+        pending[name] = Pending(
+            name=name,
+            status=status,
+            run_id=run.id if status else "",
+            error=run.error_line if status == TaskResultStatus.FAILED else "",
+            last_took=took.get(name),
+        )
+    return pending
+
+
+def published_file_or_pending(*, version: PublishedPaper, name: str) -> bytes | Pending:
+    """A download of the version: a quick file as published_file() gives it; a slow one
+    if stored, otherwise how its render stands, having queued one if none was (a version
+    published before the worker, or whose render's record was pruned). A failed render
+    waits for an admin's retry. Never renders a slow file in the request."""
+    if name not in RENDERED_BY_WORKER:
+        return published_file(version=version, name=name)
+    stored = version.files.filter(name=name).values_list("content", flat=True).first()
+    if stored is not None:
+        return bytes(stored)
+    pending = published_files_pending(version, [name])[name]
+    if pending.status:
+        return pending
+    published_file_queue(version=version, name=name)
+    # With a backend that runs each task as it is queued (the tests'), it is stored now.
+    stored = version.files.filter(name=name).values_list("content", flat=True).first()
+    return bytes(stored) if stored is not None else published_files_pending(version, [name])[name]

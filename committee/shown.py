@@ -43,6 +43,19 @@ class Shown:
     def _file(self, download: rendering.Download, content: bytes, what: str) -> File:
         return File(download_name(self.heading, what, download.extension), download.content_type, content)
 
+    def pending_files(self) -> dict[str, services.Pending]:
+        """The downloads not ready yet (a published version's PDF and Word file before the
+        worker has rendered them), by their name in the address."""
+        return {}
+
+    def download_links(self) -> list[tuple[str, list[tuple[rendering.Download, services.Pending | None]]]]:
+        """rendering.download_links(), each download with how its render stands if not ready."""
+        pending = self.pending_files()
+        return [
+            (listed_under, [(download, pending.get(download.filename)) for download in downloads])
+            for listed_under, downloads in rendering.download_links()
+        ]
+
 
 @dataclass
 class Live(Shown):
@@ -85,8 +98,14 @@ class Published(Shown):
     def body(self) -> bytes:
         return services.published_page_body(self.page)
 
-    def download(self, download: rendering.Download) -> File:
-        content = services.published_file(version=self.version, name=download.filename)
+    def pending_files(self) -> dict[str, services.Pending]:
+        return services.published_files_pending(self.version)
+
+    def download(self, download: rendering.Download) -> File | services.Pending:
+        """The stored file, or (a slow file the worker has not rendered yet) how its render stands."""
+        content = services.published_file_or_pending(version=self.version, name=download.filename)
+        if isinstance(content, services.Pending):
+            return content
         return self._file(download, content, download.what)
 
 

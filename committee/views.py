@@ -4,6 +4,7 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils.cache import add_never_cache_headers
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -48,7 +49,7 @@ def paper_detail(request, fy, q):
             "shown": shown,
             "heading": shown.heading,
             "body": mark_safe(BODY_MARK),
-            "downloads": rendering.download_links(),
+            "downloads": shown.download_links(),
             "query": request.GET.urlencode(),
             "can_manage": services.can_manage_papers(request.user),
         },
@@ -66,7 +67,16 @@ def paper_download(request, fy, q, filename):
     download = rendering.DOWNLOADS.get(filename)
     if download is None:
         raise Http404("No such download.")
-    file = shown_paper(request, fy, q).download(download)
+    shown = shown_paper(request, fy, q)
+    file = shown.download(download)
+    if isinstance(file, services.Pending):
+        # Never rendered in the request (a large paper's PDF takes minutes): a page saying
+        # it is being prepared, or that it failed, and when to ask again.
+        context = {"shown": shown, "heading": shown.heading, "download": download, "pending": file}
+        response = render(request, "committee/file_pending.html", context, status=503)
+        response["Retry-After"] = str(file.retry_after)
+        add_never_cache_headers(response)
+        return response
     response = HttpResponse(file.content, content_type=file.content_type)
     response["Content-Disposition"] = f'attachment; filename="{file.name}"'
     return response

@@ -15,6 +15,7 @@ def _items_for(user) -> list[tuple[str, str, str]]:
         ("Committee papers", "committee:papers", "The quarterly Risk Management Update and its downloads.", True),
         ("Users", "admin:riskreg_user_changelist", "People, their roles and their accounts.", admin),
         ("Activity", "activity", "Who changed what, and when.", admin),
+        ("Task queue", "task_queue", "Background work: renders waiting, running, failed and done.", admin),
     ]
     return [(text, reverse(name), description) for text, name, description, allowed in items if allowed]
 

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_tasks_db",
     "riskreg",
     "commitments",
     "risks",
@@ -274,6 +275,44 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 5_000
 RISKREG_WINDOW_OPENS_DAYS = int(os.environ.get("RISKREG_WINDOW_OPENS_DAYS", "30"))
 RISKREG_OFFICER_DEADLINE_DAYS = int(os.environ.get("RISKREG_OFFICER_DEADLINE_DAYS", "15"))
 RISKREG_REVIEW_DEADLINE_DAYS = int(os.environ.get("RISKREG_REVIEW_DEADLINE_DAYS", "10"))
+
+# Background work (Django's tasks framework): the queue is a table of the database, so
+# no other server is needed; `manage.py db_worker` runs it (README, "Background work").
+# The tests run each task as it is queued (tests/conftest.py), except the worker's own.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A task still running this long after it started is taken to have lost its worker (killed,
+# or its machine stopped): `manage.py fail_stale_tasks` marks it failed, for an admin to retry.
+RISKREG_TASK_STALE_MINUTES = int(os.environ.get("RISKREG_TASK_STALE_MINUTES", "30"))
+
+# Email: by SMTP when RISKREG_SMTP_HOST is set; otherwise each message is written to a file
+# in RISKREG_MAIL_DIR (var/mail/), where a developer reads what would have been sent.
+# `manage.py check --deploy` refuses the files in production.
+MAIL_DIR = Path(os.environ.get("RISKREG_MAIL_DIR", BASE_DIR / "var" / "mail"))
+SMTP_HOST = os.environ.get("RISKREG_SMTP_HOST", "")
+if SMTP_HOST:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": SMTP_HOST,
+                # Unset: 587 with STARTTLS, 25 without.
+                "port": int(os.environ["RISKREG_SMTP_PORT"]) if os.environ.get("RISKREG_SMTP_PORT") else None,
+                "username": os.environ.get("RISKREG_SMTP_USER", ""),
+                "password": os.environ.get("RISKREG_SMTP_PASSWORD", ""),
+                "use_tls": env_bool("RISKREG_SMTP_TLS", default=True),
+                "timeout": 30,
+            },
+        }
+    }
+else:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "OPTIONS": {"file_path": str(MAIL_DIR)},
+        }
+    }
+DEFAULT_FROM_EMAIL = os.environ.get("RISKREG_EMAIL_FROM", "Risk register <risk-register@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # The office named in the header and on papers.
 OFFICE_NAME = os.environ.get("RISKREG_OFFICE_NAME", "Office of the West Midlands Police and Crime Commissioner")

@@ -26,6 +26,8 @@ urlpatterns = [
     path("sign-in/two-factor/set-up/", views.two_factor_set_up, name="two_factor_set_up"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("activity/", views.activity_log, name="activity"),
+    path("tasks-queue/", views.task_queue, name="task_queue"),
+    path("tasks-queue/<uuid:run_id>/retry/", views.task_retry, name="task_retry"),
     path("", include("commitments.urls")),
     path("risks/", include("risks.urls")),
     path("committee/", include("committee.urls")),

@@ -2,6 +2,7 @@ import logging
 import sys
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -14,9 +15,9 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from riskreg import activity, two_factor
+from riskreg import activity, queue, two_factor
 from riskreg.forms import posted
 from riskreg.middleware import DATABASE_UNAVAILABLE, service_unavailable_response
 
@@ -38,14 +39,14 @@ def healthz(request):
     return HttpResponse("ok\n", content_type="text/plain")
 
 
-def _next_url(request) -> str:
-    """Where to go after the two-factor step: the page first asked for, if it is ours."""
+def _next_url(request, default: str | None = None) -> str:
+    """Where to go next (after the two-factor step, a retry): the page that asked, if it is ours."""
     url = request.POST.get("next") or request.GET.get("next")
     if url and url_has_allowed_host_and_scheme(
         url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return url
-    return resolve_url(settings.LOGIN_REDIRECT_URL)
+    return resolve_url(default or settings.LOGIN_REDIRECT_URL)
 
 
 @never_cache
@@ -132,6 +133,26 @@ def activity_log(request):
             "query": query.urlencode(),
         },
     )
+
+
+@require_GET
+def task_queue(request):
+    """Register admins: the background work waiting, running, failed (with the error) and done."""
+    if not request.user.is_register_admin():
+        raise PermissionDenied
+    return render(request, "riskreg/task_queue.html", {"queue": queue.queue_summary()})
+
+
+@require_POST
+def task_retry(request, run_id):
+    """Register admins: queue a failed task again, then back to the page that asked."""
+    if not request.user.is_register_admin():
+        raise PermissionDenied
+    if queue.task_retry(run_id=run_id, by=request.user):
+        messages.success(request, "The task is queued again: the next free worker will run it.")
+    else:
+        messages.info(request, "That task had not failed (it is done, or already queued again).")
+    return redirect(_next_url(request, default="task_queue"))
 
 
 def csrf_failure(request, reason=""):

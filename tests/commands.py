@@ -1,11 +1,14 @@
-"""manage.py in a child process, as an operator runs it, with the settings under test."""
+"""manage.py in a child process, as an operator runs it, with the settings under test; and
+the task worker in this one."""
 
+import io
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 from django.conf import settings
+from django.core.management import call_command
 
 
 def run_manage(*args, env_overrides):
@@ -23,3 +26,11 @@ def run_manage(*args, env_overrides):
         text=True,
         timeout=120,
     )
+
+
+def run_worker() -> str:
+    """The real task worker (manage.py db_worker), in this process, until the queue is
+    empty (with the `task_queue` fixture); what it printed."""
+    out = io.StringIO()
+    call_command("db_worker", "--batch", "--no-startup-delay", stdout=out, stderr=out)
+    return out.getvalue()

@@ -21,6 +21,21 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(autouse=True)
+def tasks_run_as_queued(settings):
+    """Each task runs as it is queued (Django's ImmediateBackend), so a test that publishes
+    a paper and downloads its PDF gets it. Tests of the worker itself ask for `task_queue`."""
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
+def task_queue(settings):
+    """The real queue (the database's, as in production): tasks wait for a worker, run
+    here with tests.commands.run_worker(). Its tests that run the worker need django_db(transaction=True)
+    on PostgreSQL, where the worker's locks need committed rows."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+@pytest.fixture(autouse=True)
 def empty_cache():
     """Each test starts with nothing cached: cached pages are keyed on database state
     that every test's rolled-back transaction brings back."""
@@ -132,8 +147,10 @@ def commitment(officer, smt_lead, periods):
 @pytest.fixture
 def demo(db):
     """The committee paper's data, as load_demo loads it, with the Q2 paper published as
-    the web publishes it: its PDF and Word files are rendered on their first download
-    (the publish_paper command renders them at once, and takes a few seconds longer)."""
+    the web publishes it: its PDF and Word files are queued for the worker once the
+    publish commits, which in a test's transaction is never; so their first download
+    queues them, and the tests' backend renders them then (the publish_paper command
+    renders them at once, and takes a few seconds longer)."""
     from committee.models import Paper
     from tests.committee.factories import PublishedPaperFactory
 

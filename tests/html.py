@@ -81,3 +81,26 @@ def task_list_items(content) -> list[dict]:
     parser = _TaskLists()
     parser.feed(content.decode() if isinstance(content, bytes) else content)
     return parser.items
+
+
+class _Text(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.parts, self._skip = [], 0
+
+    def handle_starttag(self, tag, attrs):
+        self._skip += tag in ("script", "style")
+
+    def handle_endtag(self, tag):
+        self._skip -= tag in ("script", "style")
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.parts.append(data)
+
+
+def text(content) -> str:
+    """The page's words as a reader sees them, each run of spaces and lines one space."""
+    parser = _Text()
+    parser.feed(content.decode() if isinstance(content, bytes) else content)
+    return " ".join(" ".join(parser.parts).split())

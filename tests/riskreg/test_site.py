@@ -138,11 +138,26 @@ def test_production_settings_pass_the_deploy_check():
         env_overrides={
             "DJANGO_SECRET_KEY": "p" * 20 + "-a-long-and-random-production-secret-key-" + "q" * 20,
             "DJANGO_ALLOWED_HOSTS": "risk-register.example.org",
+            "RISKREG_SMTP_HOST": "smtp.example.org",
         },
     )
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_the_deploy_check_refuses_production_without_an_smtp_server():
+    result = run_manage(
+        "check",
+        "--deploy",
+        env_overrides={
+            "DJANGO_SECRET_KEY": "p" * 20 + "-a-long-and-random-production-secret-key-" + "q" * 20,
+            "DJANGO_ALLOWED_HOSTS": "risk-register.example.org",
+        },
+    )
+
+    assert result.returncode != 0
+    assert "mail.E001" in result.stderr + result.stdout
 
 
 def test_without_a_secret_key_production_refuses_to_start():

@@ -4,8 +4,8 @@ downloads are in tests.downloads.)"""
 from django.apps import apps
 
 # The apps whose tables are the register (history tables included: they are models of
-# these apps), and auth for the role groups.
-REGISTER_APPS = ("riskreg", "commitments", "risks", "committee", "auth", "otp_totp")
+# these apps), auth for the role groups, and the task queue.
+REGISTER_APPS = ("riskreg", "commitments", "risks", "committee", "auth", "otp_totp", "django_tasks_database")
 
 
 def db_counts() -> dict[str, int]:

@@ -79,6 +79,7 @@ def test_passwords_are_checked_against_the_usual_rules():
 PRODUCTION = {
     "DJANGO_SECRET_KEY": "p" * 20 + "-a-long-and-random-production-secret-key-" + "q" * 20,
     "DJANGO_ALLOWED_HOSTS": "risk-register.example.org",
+    "RISKREG_SMTP_HOST": "smtp.example.org",
 }
 
 

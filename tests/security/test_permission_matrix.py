@@ -28,6 +28,7 @@ from commitments.models import StatusUpdate
 from riskreg.roles import Role
 from tests.committee.factories import PublishedPaperFactory
 from tests.factories import CommitmentFactory, StatusUpdateFactory, UserFactory
+from tests.riskreg.queue_tasks import failed_run
 from tests.risks.factories import ActionFactory, AssessmentFactory, RiskFactory
 from tests.security.helpers import db_counts
 
@@ -42,7 +43,9 @@ ROLES = ("anonymous", "officer", "other officer", "SMT lead", "other SMT lead", 
 # - commitment 97: the same leads; its Q3 update is submitted (reviewable);
 # - commitment 98: the other officer and other SMT lead lead it;
 # - risk CR10, owned by the SMT lead, with an action; CR11, owned by the other SMT lead;
-# - the 2025/26 Q2 paper, published; Q3 (open) has no paper.
+# - the 2025/26 Q2 paper, published; Q3 (open) has no paper;
+# - a failed task in the queue, FAILED_TASK.
+FAILED_TASK = "6f1d0b6e-0000-4000-8000-000000000014"
 KWARGS = {
     "commitments:register_download": {"extension": "csv"},
     "commitments:detail": {"ref": 96},
@@ -64,6 +67,7 @@ KWARGS = {
     "committee:paper_edit": {"fy": "2025-26", "q": "q2"},
     "committee:paper_publish": {"fy": "2025-26", "q": "q2"},
     "committee:paper_download": {"fy": "2025-26", "q": "q2", "filename": "red-list.csv"},
+    "task_retry": {"run_id": FAILED_TASK},
 }
 
 # Some patterns get a second row with other arguments: "name (variant)".
@@ -100,6 +104,10 @@ TABLE = {
     ("logout", "POST"):                              SIGNED_IN,
     ("activity", "GET"):                             ADMIN_ONLY,
     ("activity", "POST"):                            NOT_ALLOWED,
+    ("task_queue", "GET"):                           ADMIN_ONLY,
+    ("task_queue", "POST"):                          NOT_ALLOWED,
+    ("task_retry", "GET"):                           NOT_ALLOWED,
+    ("task_retry", "POST"):                          ADMIN_ONLY,
 
     ("commitments:register", "GET"):                 SIGNED_IN,
     ("commitments:register", "POST"):                NOT_ALLOWED,
@@ -232,6 +240,7 @@ def world(periods, officer, smt_lead, committee_member, register_admin):
     RiskFactory(ref="CR11", owner=people["other SMT lead"])
 
     PublishedPaperFactory(paper__period=q2, paper__meeting_date=datetime.date(2025, 12, 11))
+    failed_run(id=FAILED_TASK)
     return {"people": people, "action": action}
 
 

@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from commitments.models import ReportingPeriod
 from committee.models import Paper
-from committee.services import paper_publish, published_file
+from committee.services import paper_publish
 
 
 class Command(BaseCommand):
@@ -25,11 +25,9 @@ class Command(BaseCommand):
             self.stdout.write(f"The {period.label} paper is already published.")
             return
         try:
-            published = paper_publish(paper=paper, by=None, correction_reason=correction_reason)
+            # A command has no request timeout: render the slow files now, so that no reader
+            # waits for them (the web publish queues them for the task worker).
+            published = paper_publish(paper=paper, by=None, correction_reason=correction_reason, render_now=True)
         except ValidationError as error:
             raise CommandError("; ".join(error.messages)) from None
-        # A command has no request timeout: render the slow files now, so that no reader
-        # waits for them (the web publish leaves them to their first download).
-        for name in ("report.docx", "report.pdf"):
-            published_file(version=published, name=name)
         self.stdout.write(self.style.SUCCESS(f"Published version {published.version} of the {period.label} paper."))
