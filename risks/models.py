@@ -50,8 +50,8 @@ ILLUSTRATIVE_NOTE = "Scores are illustrative: the source paper gives none."
 # Risks and the rules the committee paper reads
 
 
-def _up_to(period: ReportingPeriod | tuple[int, int]) -> Q:
-    year, quarter = period if isinstance(period, tuple) else period.key
+def _up_to(period: ReportingPeriod) -> Q:
+    year, quarter = period.key
     return Q(period__financial_year__lt=year) | Q(period__financial_year=year, period__quarter__lte=quarter)
 
 
