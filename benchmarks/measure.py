@@ -14,6 +14,7 @@ import os
 import statistics
 import sys
 import time
+from contextlib import contextmanager
 
 import django
 
@@ -60,6 +61,9 @@ def pages(plan, period):
         ("my commitments (officer)", "list", "officer", "/commitments/mine/"),
         ("my commitments (SMT lead)", "list", "smt", "/commitments/mine/"),
         ("update grid (officer)", "html", "officer", f"/commitments/mine/{fy}/{q}/grid/"),
+        # The open quarter's grid for an officer leading 40 rows, and one leading 356 (the
+        # whole register at 1x), read and saved: see grid_pages.
+        *grid_pages(plan, latest_open),
         ("risk register", "list", "committee", "/risks/"),
         ("risk", "html", "committee", f"/risks/{risk}/"),
         ("heat map", "html", "committee", "/risks/heatmap/"),
@@ -73,6 +77,59 @@ def pages(plan, period):
         ("paper XLSX", "download", "committee", f"{paper}report.xlsx"),
         ("paper red list CSV", "download", "committee", f"{paper}red-list.csv"),
     ]
+
+
+# Rows of the grid pages: a realistic lead, and the demo officer who once led every commitment.
+GRID_ROWS = (40, 356)
+
+
+def grid_pages(plan, period):
+    """(name, kind, user, url, (period, rows, post)): each read, or saved whole, by an
+    officer who leads `rows` commitments only inside a rolled-back transaction (leading)."""
+    url = f"/commitments/mine/{period.financial_year_slug}/{period.quarter_slug}/grid/"
+    return [
+        (
+            f"update grid, {rows} rows{', save all' if post else ''} (officer)",
+            "html",
+            "officer",
+            url,
+            (period, rows, post),
+        )
+        for rows in GRID_ROWS
+        for post in (False, True)
+    ]
+
+
+@contextmanager
+def leading(plan, rows: int):
+    """synthetic-officer-0001 leads the first `rows` active commitments, until the block ends:
+    the data is left as make_synthetic made it for every other page."""
+    from django.db import transaction
+
+    from commitments.models import Commitment
+    from riskreg.models import User
+
+    officer = User.objects.get(username="synthetic-officer-0001")
+    with transaction.atomic():
+        refs = Commitment.objects.in_plan(plan).active().order_by("ref").values_list("ref", flat=True)[:rows]
+        Commitment.objects.in_plan(plan).filter(ref__in=list(refs)).update(officer_lead=officer)
+        yield officer
+        transaction.set_rollback(True)
+
+
+def grid_post(officer, plan, period) -> dict:
+    """Every row the officer can edit, changed, saved as drafts: what "Save all" posts."""
+    from commitments.grid import Grid
+
+    data = {"save": ""}
+    for row in Grid.load(officer, plan, period).rows:
+        if row.editable:
+            data |= {
+                f"{row.prefix}-version": row.version,
+                f"{row.prefix}-rag": "amber" if row.rag == "green" else "green",
+                f"{row.prefix}-narrative": f"Synthetic bench update for commitment {row.ref}.",
+            }
+    return data
 
 
 def clients():
@@ -94,33 +151,44 @@ def p95(samples: list[float]) -> float:
     return ordered[math.ceil(0.95 * len(ordered)) - 1]
 
 
-def measure(client, url: str, *, uncached: bool = False) -> dict:
-    """Time one page; `uncached` empties Django's cache before every request."""
+def measure(client, url: str, *, uncached: bool = False, data: dict | None = None) -> dict:
+    """Time one page; `uncached` empties Django's cache before every request. With `data`,
+    time a POST of it instead, each rolled back so that every POST saves the same rows."""
     from django.core.cache import cache
-    from django.db import connection
+    from django.db import connection, transaction
     from django.test.utils import CaptureQueriesContext
 
     forget = cache.clear if uncached else lambda: None
 
+    def request():
+        if data is None:
+            return client.get(url)
+        with transaction.atomic():
+            response = client.post(url, data)
+            transaction.set_rollback(True)
+        return response
+
+    # A saved grid redirects to itself; the page again would mean a row was refused.
+    expected = 200 if data is None else 302
     first_ms = None
     for _ in range(WARM_UP):
         forget()
         start = time.perf_counter()
-        response = client.get(url)
+        response = request()
         # The first request pays for anything cached afterwards (a published paper's files).
         first_ms = first_ms or (time.perf_counter() - start) * 1000
-        if response.status_code != 200:
+        if response.status_code != expected:
             raise SystemExit(f"{url} answered {response.status_code}")
     forget()
     with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
+        response = request()
     # Read now: the next request's request_started signal empties the query log.
     query_count = len(queries.captured_queries)
     samples = []
     for _ in range(REPEATS):
         forget()
         start = time.perf_counter()
-        client.get(url)
+        request()
         samples.append((time.perf_counter() - start) * 1000)
     return {
         "first_ms": round(first_ms, 1),
@@ -159,12 +227,19 @@ def main():
     period = PublishedPaper.objects.select_related("paper__period").latest("published_at").paper.period
     by_user = clients()
     results = []
-    for name, kind, user, url in pages(plan, period):
+    for name, kind, user, url, *grid in pages(plan, period):
         if (KINDS and kind not in KINDS) or (ONLY and not any(word in name for word in ONLY)):
             continue
         started = time.perf_counter()
         # HTML pages without their cache: the cost for the first reader after a change.
-        figures = measure(by_user[user], url, uncached=kind in ("html", "list"))
+        uncached = kind in ("html", "list")
+        if grid:
+            grid_period, rows, post = grid[0]
+            with leading(plan, rows) as officer:
+                data = grid_post(officer, plan, grid_period) if post else None
+                figures = measure(by_user[user], url, uncached=uncached, data=data)
+        else:
+            figures = measure(by_user[user], url, uncached=uncached)
         results.append({"page": name, "kind": kind, "user": user, "url": url, **figures})
         print(
             f"  {name:<38} {figures['median_ms']:>9.1f} {figures['p95_ms']:>9.1f} {figures['queries']:>4}"

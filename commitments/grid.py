@@ -166,7 +166,7 @@ class Grid:
         names with them) whatever the number of rows."""
         previous_period = period.previous(among=list(ReportingPeriod.objects.all()))
         shown = [p.pk for p in (period, previous_period) if p]
-        updates = StatusUpdate.objects.filter(period__in=shown).select_related("author").order_by()
+        updates = StatusUpdate.objects.filter(period__in=shown).select_related("author", "reviewer").order_by()
         led = (
             Commitment.objects.in_plan(plan)
             .active()

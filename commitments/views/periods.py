@@ -73,7 +73,7 @@ def period_close(request, fy, q):
     if not period.is_open:
         messages.error(request, f"{period.label} is not open, so there is nothing to close.")
         return redirect("commitments:periods")
-    readiness = quarter_readiness(period, Plan.objects.current())
+    readiness = quarter_readiness(period, Plan.objects.current(), request.GET.get("page"))
     form = CloseForm(posted(request), period=period, outstanding=readiness.outstanding_count)
     if request.method == "POST" and form.is_valid():
         try:

@@ -232,10 +232,16 @@ def test_other_peoples_rows_are_not_in_my_grid(client_as_officer, rows):
 
 
 def _leads(officer, smt_lead, periods, count):
+    """Half the rows with a draft this quarter, one in five returned by the SMT lead (the
+    page names who returned it)."""
     for ref in range(100, 100 + count):
         commitment = CommitmentFactory(ref=ref, officer_lead=officer, smt_lead=smt_lead)
         StatusUpdateFactory(commitment=commitment, period=periods[2])
-        if ref % 2:
+        if ref % 5 == 0:
+            StatusUpdateFactory(
+                commitment=commitment, period=periods[3], state="returned", reviewer=smt_lead, review_comment="Why?"
+            )
+        elif ref % 2:
             StatusUpdateFactory(commitment=commitment, period=periods[3], state="draft")
 
 
@@ -248,6 +254,7 @@ def test_grid_query_count_does_not_grow_with_rows(
     with django_assert_num_queries(11):
         response = client_as_officer.get(URL)
     assert response.content.count(b"-version") >= count // 2
+    assert response.content.count(b"Returned by") == count // 5
 
 
 # Each row's save: the service's savepoint, its one read (the update, locked), the

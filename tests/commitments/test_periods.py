@@ -248,6 +248,30 @@ def test_the_close_page_lists_what_is_not_approved_by_smt_lead_then_officer(clie
     assert text.index("Officer: Ben Baker (2)") < text.index("Officer: Amir Zeller (1)")
 
 
+@pytest.mark.parametrize("more", [10, 130])
+def test_the_close_page_lists_the_outstanding_a_page_at_a_time_in_a_fixed_number_of_queries(
+    client_as_admin, quarter, officer, smt_lead, more, django_assert_num_queries
+):
+    from commitments.quarters import CLOSE_PAGE_SIZE
+
+    for ref in range(100, 100 + more):
+        CommitmentFactory(ref=ref, officer_lead=officer, smt_lead=smt_lead)
+
+    with django_assert_num_queries(12):
+        page = client_as_admin.get(CLOSE_Q3)
+    listed = sum(len(table) - 1 for table in tables(page.content)[1:])
+    outstanding = 4 + more
+    assert listed == min(outstanding, CLOSE_PAGE_SIZE)
+    text = page.content.decode()
+    # Each lead's and officer's count is of all their outstanding commitments, not the page's.
+    assert f"SMT lead: Ann Adams ({3 + more})" in text
+    assert f"Officer: Ben Baker ({2 + more})" in text
+    if outstanding > CLOSE_PAGE_SIZE:
+        rest = client_as_admin.get(CLOSE_Q3, {"page": 2})
+        assert sum(len(table) - 1 for table in tables(rest.content)[1:]) == outstanding - CLOSE_PAGE_SIZE
+        assert "SMT lead: Zara Young (1)" in rest.content.decode()
+
+
 def test_closing_with_updates_outstanding_needs_a_reason(client_as_admin, quarter):
     response = client_as_admin.post(CLOSE_Q3, {"reason": "  "})
 
