@@ -101,34 +101,36 @@ def grid_pages(plan, period):
 
 
 @contextmanager
-def leading(plan, rows: int):
-    """synthetic-officer-0001 leads the first `rows` active commitments, until the block ends:
-    the data is left as make_synthetic made it for every other page."""
+def leading(plan, period, rows: int):
+    """synthetic-officer-0001 leads the first `rows` active commitments, none yet updated in
+    `period` (so every scale saves the same rows), until the block ends: every other page
+    sees the data as make_synthetic made it."""
     from django.db import transaction
 
-    from commitments.models import Commitment
+    from commitments.models import Commitment, StatusUpdate
     from riskreg.models import User
 
     officer = User.objects.get(username="synthetic-officer-0001")
     with transaction.atomic():
-        refs = Commitment.objects.in_plan(plan).active().order_by("ref").values_list("ref", flat=True)[:rows]
-        Commitment.objects.in_plan(plan).filter(ref__in=list(refs)).update(officer_lead=officer)
+        refs = list(Commitment.objects.in_plan(plan).active().order_by("ref").values_list("ref", flat=True)[:rows])
+        led = Commitment.objects.in_plan(plan).filter(ref__in=refs)
+        led.update(officer_lead=officer)
+        StatusUpdate.objects.filter(commitment__in=led, period=period).delete()
         yield officer
         transaction.set_rollback(True)
 
 
 def grid_post(officer, plan, period) -> dict:
-    """Every row the officer can edit, changed, saved as drafts: what "Save all" posts."""
+    """Every row written and saved as a draft: what "Save all" posts."""
     from commitments.grid import Grid
 
     data = {"save": ""}
     for row in Grid.load(officer, plan, period).rows:
-        if row.editable:
-            data |= {
-                f"{row.prefix}-version": row.version,
-                f"{row.prefix}-rag": "amber" if row.rag == "green" else "green",
-                f"{row.prefix}-narrative": f"Synthetic bench update for commitment {row.ref}.",
-            }
+        data |= {
+            f"{row.prefix}-version": row.version,
+            f"{row.prefix}-rag": "green",
+            f"{row.prefix}-narrative": f"Synthetic bench update for commitment {row.ref}.",
+        }
     return data
 
 
@@ -235,7 +237,7 @@ def main():
         uncached = kind in ("html", "list")
         if grid:
             grid_period, rows, post = grid[0]
-            with leading(plan, rows) as officer:
+            with leading(plan, grid_period, rows) as officer:
                 data = grid_post(officer, plan, grid_period) if post else None
                 figures = measure(by_user[user], url, uncached=uncached, data=data)
         else:

@@ -1,6 +1,7 @@
 """What the periods pages show: the quarters' history (their dates and meetings), and
 whether a quarter is ready to close."""
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import groupby
 
@@ -82,17 +83,18 @@ def _with_update_state(commitments, period):
 def quarter_readiness(period: ReportingPeriod, plan, page_number=None) -> Readiness:
     """The quarter's updates counted by state over the plan's active commitments, and
     those without an approved update, a page at a time, by SMT lead and officer with how
-    many each has outstanding in all: five queries."""
-    active = Commitment.objects.in_plan(plan).active()
-    by_state = dict(
-        _with_update_state(active, period).order_by().values_list("update_state").annotate(count=Count("pk"))
-    )
-    counts = [(words, by_state.get(state, 0)) for state, words in STATES]
-    outstanding = _with_update_state(active, period).filter(
-        Q(update_state__isnull=True) | ~Q(update_state=State.APPROVED)
-    )
+    many each has outstanding in all: two queries, one counting, one listing a page."""
+    active = _with_update_state(Commitment.objects.in_plan(plan).active(), period)
+    counted = active.order_by().values_list("smt_lead_id", "officer_lead_id", "update_state").annotate(n=Count("pk"))
+    by_state, per_officer = defaultdict(int), defaultdict(int)
+    for lead, officer, state, n in counted:
+        by_state[state] += n
+        if state != State.APPROVED:
+            per_officer[lead, officer] += n
+    counts = [(words, by_state[state]) for state, words in STATES]
     listed = (
-        outstanding.select_related("smt_lead", "officer_lead")
+        active.filter(Q(update_state__isnull=True) | ~Q(update_state=State.APPROVED))
+        .select_related("smt_lead", "officer_lead")
         .only("ref", "text", "smt_lead", "officer_lead", *_names("smt_lead"), *_names("officer_lead"))
         .order_by(
             F("smt_lead__last_name").asc(nulls_last=True),
@@ -104,11 +106,12 @@ def quarter_readiness(period: ReportingPeriod, plan, page_number=None) -> Readin
             "ref",
         )
     )
-    page = Paginator(listed, CLOSE_PAGE_SIZE).get_page(page_number)
+    paginator = Paginator(listed, CLOSE_PAGE_SIZE)
+    paginator.count = sum(per_officer.values())  # counted above: no second count
+    page = paginator.get_page(page_number)
     rows = list(page.object_list)
     for commitment in rows:
         commitment.state_words = WORDS[commitment.update_state]
-    per_officer = _outstanding_per_officer(outstanding, {c.smt_lead_id for c in rows})
     groups = []
     for lead_id, by_lead in groupby(rows, key=lambda c: c.smt_lead_id):
         by_lead = list(by_lead)
@@ -119,15 +122,6 @@ def quarter_readiness(period: ReportingPeriod, plan, page_number=None) -> Readin
         count = sum(n for (lead, _), n in per_officer.items() if lead == lead_id)
         groups.append(LeadGroup(smt_lead=by_lead[0].smt_lead, officers=officers, count=count))
     return Readiness(period=period, counts=counts, outstanding=groups, page=page)
-
-
-def _outstanding_per_officer(outstanding, smt_lead_ids: set) -> dict:
-    """{(smt lead id, officer lead id): how many outstanding} for the SMT leads on a page."""
-    on_page = Q(smt_lead__in=smt_lead_ids - {None})
-    if None in smt_lead_ids:
-        on_page |= Q(smt_lead__isnull=True)
-    counted = outstanding.filter(on_page).order_by().values_list("smt_lead_id", "officer_lead_id")
-    return {(lead, officer): n for lead, officer, n in counted.annotate(n=Count("pk"))}
 
 
 def _names(relation: str) -> list[str]:

@@ -257,7 +257,7 @@ def test_the_close_page_lists_the_outstanding_a_page_at_a_time_in_a_fixed_number
     for ref in range(100, 100 + more):
         CommitmentFactory(ref=ref, officer_lead=officer, smt_lead=smt_lead)
 
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(10):
         page = client_as_admin.get(CLOSE_Q3)
     listed = sum(len(table) - 1 for table in tables(page.content)[1:])
     outstanding = 4 + more
