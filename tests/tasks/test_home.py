@@ -186,7 +186,9 @@ def test_smt_lead_home_lists_their_risks_not_assessed_this_quarter(client_as_smt
 def test_smt_lead_home_lists_risks_due_for_review_by_their_bands_frequency(client_as_smt_lead, smt_quarter):
     items = _items(client_as_smt_lead.get(HOME))
     cr11 = items["CR11 Funding cut"]
-    due_on = (timezone.now() - datetime.timedelta(days=40)).date()
+    # The day it was assessed in London: 40 days back from near midnight can be a summer
+    # day, whose local date is a day after its UTC date.
+    due_on = timezone.localdate(timezone.now() - datetime.timedelta(days=40))
     due_on = due_on.replace(month=due_on.month % 12 + 1, year=due_on.year + (due_on.month == 12))
 
     assert cr11["href"] == reverse("risks:assess", args=["CR11", "2025-26", "q3"])
