@@ -6,4 +6,4 @@ class NoticesConfig(AppConfig):
     verbose_name = "Notices"
 
     def ready(self):
-        from notices import handovers  # noqa: F401 (connects the workflow's hand-overs)
+        from notices import checks, handovers  # noqa: F401 (registers the deploy check, connects the hand-overs)

@@ -139,11 +139,30 @@ def test_production_settings_pass_the_deploy_check():
             "DJANGO_SECRET_KEY": "p" * 20 + "-a-long-and-random-production-secret-key-" + "q" * 20,
             "DJANGO_ALLOWED_HOSTS": "risk-register.example.org",
             "RISKREG_SMTP_HOST": "smtp.example.org",
+            "RISKREG_SITE_URL": "https://risk-register.example.org",
         },
     )
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_the_deploy_check_warns_when_the_links_in_emails_would_point_at_this_machine():
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        env_overrides={
+            "DJANGO_SECRET_KEY": "p" * 20 + "-a-long-and-random-production-secret-key-" + "q" * 20,
+            "DJANGO_ALLOWED_HOSTS": "risk-register.example.org",
+            "RISKREG_SMTP_HOST": "smtp.example.org",
+        },
+    )
+
+    assert result.returncode != 0
+    assert "notices.W001" in result.stderr + result.stdout
+    assert "RISKREG_SITE_URL is http://127.0.0.1:8000" in result.stderr + result.stdout
 
 
 def test_the_deploy_check_refuses_production_without_an_smtp_server():
