@@ -58,12 +58,8 @@ def reviewed(sender, update, by, **kwargs):
     if update.is_approved:
         if not preferences_of(officer).approvals:
             return
-        kind, subject, link = (
-            Kind.APPROVED,
-            f"{which}: your update is approved",
-            reverse("commitments:detail", args=[update.commitment.ref]),
-        )
-        link = page_address(link)
+        kind, subject = Kind.APPROVED, f"{which}: your update is approved"
+        link = page_address(reverse("commitments:detail", args=[update.commitment.ref]))
     else:
         kind, subject = Kind.RETURNED, f"{which}: your update is returned for changes"
         link = _address("commitments:update_edit", update)
