@@ -51,5 +51,12 @@ def mail_server_down(settings):
     smtp_settings(settings, free_port())
 
 
+def set_window(period, opens_on, officer_deadline, review_deadline=None):
+    """The quarter's update window, as an admin sets it."""
+    period.opens_on, period.officer_deadline, period.review_deadline = opens_on, officer_deadline, review_deadline
+    period.save()
+    return period
+
+
 def body_of(message) -> str:
     return message.get_body(preferencelist=("plain",)).get_content()

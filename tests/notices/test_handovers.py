@@ -14,7 +14,7 @@ from notices.models import Notice, Preferences
 from riskreg.roles import Role
 from tests.commands import run_worker
 from tests.factories import CommitmentFactory, StatusUpdateFactory, UserFactory
-from tests.notices.conftest import body_of
+from tests.notices.conftest import body_of, set_window
 
 pytestmark = pytest.mark.django_db
 
@@ -120,12 +120,7 @@ def test_opening_a_quarter_tells_each_officer_and_smt_lead_with_work_in_it_once_
     CommitmentFactory(ref=4, officer_lead=officer, smt_lead=smt_lead, active=False)
     idle = UserFactory(username="idle", role=Role.OFFICER)
     q4 = periods[4]
-    q4.opens_on, q4.officer_deadline, q4.review_deadline = (
-        datetime.date(2026, 4, 1),
-        datetime.date(2099, 4, 24),
-        datetime.date(2099, 5, 8),
-    )
-    q4.save()
+    set_window(q4, datetime.date(2026, 4, 1), datetime.date(2099, 4, 24), datetime.date(2099, 5, 8))
 
     client_as_admin.post(reverse("commitments:period_status", args=["2025-26", "q4"]), {"status": "open"})
 

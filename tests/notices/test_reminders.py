@@ -16,7 +16,7 @@ from notices.models import Notice
 from riskreg.roles import Role
 from tests.commands import run_worker
 from tests.factories import CommitmentFactory, StatusUpdateFactory, UserFactory
-from tests.notices.conftest import body_of
+from tests.notices.conftest import body_of, set_window
 
 pytestmark = pytest.mark.django_db
 
@@ -43,12 +43,7 @@ def quarter(periods, officer, smt_lead, register_admin):
     Friday 13 February. The officer has 96 (not started) and 97 (draft) to submit, 98
     submitted (for the SMT lead) and 99 approved; another officer has submitted everything."""
     q3 = periods[3]
-    q3.opens_on, q3.officer_deadline, q3.review_deadline = (
-        datetime.date(2026, 1, 5),
-        datetime.date(2026, 1, 30),
-        datetime.date(2026, 2, 13),
-    )
-    q3.save()
+    set_window(q3, datetime.date(2026, 1, 5), datetime.date(2026, 1, 30), datetime.date(2026, 2, 13))
     for ref, state in [(96, None), (97, State.DRAFT), (98, State.SUBMITTED), (99, State.APPROVED)]:
         commitment = CommitmentFactory(
             ref=ref, officer_lead=officer, smt_lead=smt_lead, text=f"Commitment number {ref}"
@@ -186,12 +181,7 @@ def test_the_jobs_queries_grow_with_the_people_emailed_not_with_their_commitment
 def test_a_quarter_opens_on_its_planned_day_and_tells_everyone_with_work_in_it(periods, officer, smt_lead, mail_server):
     CommitmentFactory(ref=1, officer_lead=officer, smt_lead=smt_lead)
     q4 = periods[4]
-    q4.opens_on, q4.officer_deadline, q4.review_deadline = (
-        datetime.date(2026, 4, 1),
-        datetime.date(2026, 4, 24),
-        datetime.date(2026, 5, 8),
-    )
-    q4.save()
+    set_window(q4, datetime.date(2026, 4, 1), datetime.date(2026, 4, 24), datetime.date(2026, 5, 8))
 
     assert "Opened" not in run_job("2026-03-31")
     assert ReportingPeriod.objects.get(pk=q4.pk).status == "upcoming"
@@ -208,8 +198,7 @@ def test_a_quarter_opens_on_its_planned_day_and_tells_everyone_with_work_in_it(p
 
 def test_a_quarter_whose_officers_deadline_has_passed_is_left_for_an_admin_to_open(periods, mail_server):
     q4 = periods[4]
-    q4.opens_on, q4.officer_deadline = datetime.date(2026, 4, 1), datetime.date(2026, 4, 24)
-    q4.save()
+    set_window(q4, datetime.date(2026, 4, 1), datetime.date(2026, 4, 24))
 
     run_job("2026-04-27")
 

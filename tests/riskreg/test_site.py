@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from riskreg.roles import Role
 from tests.commands import run_manage
+from tests.security.test_headers import PRODUCTION
 
 pytestmark = pytest.mark.django_db
 
@@ -135,12 +136,7 @@ def test_production_settings_pass_the_deploy_check():
         "--deploy",
         "--fail-level",
         "WARNING",
-        env_overrides={
-            "DJANGO_SECRET_KEY": "p" * 20 + "-a-long-and-random-production-secret-key-" + "q" * 20,
-            "DJANGO_ALLOWED_HOSTS": "risk-register.example.org",
-            "RISKREG_SMTP_HOST": "smtp.example.org",
-            "RISKREG_SITE_URL": "https://risk-register.example.org",
-        },
+        env_overrides=PRODUCTION,
     )
 
     assert result.returncode == 0, result.stdout + result.stderr
@@ -153,11 +149,7 @@ def test_the_deploy_check_warns_when_the_links_in_emails_would_point_at_this_mac
         "--deploy",
         "--fail-level",
         "WARNING",
-        env_overrides={
-            "DJANGO_SECRET_KEY": "p" * 20 + "-a-long-and-random-production-secret-key-" + "q" * 20,
-            "DJANGO_ALLOWED_HOSTS": "risk-register.example.org",
-            "RISKREG_SMTP_HOST": "smtp.example.org",
-        },
+        env_overrides={key: value for key, value in PRODUCTION.items() if key != "RISKREG_SITE_URL"},
     )
 
     assert result.returncode != 0
