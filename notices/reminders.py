@@ -128,6 +128,9 @@ class _Reminders:
                     late.append((group.officer, writing))
             if lead.smt_lead is not None and late:
                 late_by_lead.append((lead.smt_lead, late))
+        # The readiness comes by SMT lead; each person's own list reads best by reference.
+        for _, commitments in (*to_write.values(), *to_review.values()):
+            commitments.sort(key=lambda c: c.ref)
 
         if today <= deadline:
             stage = _stage_before(deadline, today)
