@@ -134,6 +134,72 @@ def grid_post(officer, plan, period) -> dict:
     return data
 
 
+DAILY_JOB = "daily job (reminders, every kind due)"
+# The daily job's runs timed per scale: at 100x it writes a reminder for each of about a
+# thousand people, a second or more each run.
+JOB_REPEATS = int(os.environ.get("BENCH_JOB_REPEATS", "5"))
+
+
+class _RolledBack(Exception):
+    pass
+
+
+def daily_job(repeats: int = JOB_REPEATS) -> dict:
+    """Time the daily job (notices.reminders, what `manage.py send_reminders` runs) on a day
+    when every kind of reminder is due in the latest open quarter: past the officers'
+    deadline by more than the escalation's working days and past the review deadline.
+
+    Each run is rolled back, so each one finds the same people due. Its emails are queued
+    for the worker (the queue of the database, as in production), not sent: the job's own
+    cost. Also counted: the job's queries on a day nobody is due, so that what the people
+    reminded add is (queries - base) / people."""
+    import datetime
+
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext, override_settings
+
+    from commitments.models import ReportingPeriod
+    from commitments.windows import working_days_before
+    from notices.models import Notice
+    from notices.reminders import reminders_send
+
+    period = ReportingPeriod.objects.open().order_by("financial_year", "quarter").last()
+    today = period.end_date + datetime.timedelta(days=60)
+    review = working_days_before(today, 2)
+    deadline = working_days_before(review, 5)
+
+    def run(day) -> tuple[float, int, int]:
+        try:
+            with transaction.atomic():
+                ReportingPeriod.objects.filter(pk=period.pk).update(
+                    opens_on=deadline - datetime.timedelta(days=30), officer_deadline=deadline, review_deadline=review
+                )
+                with CaptureQueriesContext(connection) as queries:
+                    start = time.perf_counter()
+                    reminders_send(today=day)
+                    took = (time.perf_counter() - start) * 1000
+                people = Notice.objects.filter(day=day).count()
+                raise _RolledBack((took, len(queries.captured_queries), people))
+        except _RolledBack as done:
+            return done.args[0]
+
+    with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
+        _, base, _ = run(deadline - datetime.timedelta(days=60))  # before any reminder is due
+        first_ms, queries, people = run(today)
+        samples = [run(today)[0] for _ in range(repeats)]
+    return {
+        "first_ms": round(first_ms, 1),
+        "median_ms": round(statistics.median(samples), 1),
+        "p95_ms": round(p95(samples), 1),
+        "queries": queries,
+        "queries_nobody_due": base,
+        "people": people,
+        "queries_per_person": round((queries - base) / people, 2) if people else None,
+        "requests": repeats,
+        "samples_ms": [round(sample, 2) for sample in samples],
+    }
+
+
 def clients():
     from django.test import Client
 
@@ -246,6 +312,13 @@ def main():
         print(
             f"  {name:<38} {figures['median_ms']:>9.1f} {figures['p95_ms']:>9.1f} {figures['queries']:>4}"
             f"  ({time.perf_counter() - started:.0f} s)",
+            file=sys.stderr,
+        )
+    if (not KINDS or "command" in KINDS) and (not ONLY or any(word in DAILY_JOB for word in ONLY)):
+        figures = daily_job()
+        results.append({"page": DAILY_JOB, "kind": "command", "user": "", "url": "manage.py send_reminders", **figures})
+        print(
+            f"  {DAILY_JOB:<38} {figures['median_ms']:>9.1f} {figures['p95_ms']:>9.1f} {figures['queries']:>4}",
             file=sys.stderr,
         )
     json.dump({"plan": plan.title, "counts": counts(), "pages": results}, sys.stdout)

@@ -125,4 +125,5 @@ def quarter_readiness(period: ReportingPeriod, plan, page_number=None) -> Readin
 
 
 def _names(relation: str) -> list[str]:
-    return [f"{relation}__{name}" for name in ("first_name", "last_name", "username")]
+    # The email and whether they are active too: the daily reminders (notices.reminders) write to them.
+    return [f"{relation}__{name}" for name in ("first_name", "last_name", "username", "email", "is_active")]

@@ -5,9 +5,10 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from commitments import permissions, windows
+from commitments import permissions, signals, windows
 from commitments.importing import ImportPlan
 from commitments.models import (
     Commitment,
@@ -83,6 +84,8 @@ def status_update_save(
     except IntegrityError:
         # Another person created the quarter's update between our read and write.
         raise EditConflict(current=_locked_update(commitment, period)) from None
+    if submit:
+        signals.update_submitted.send(sender=StatusUpdate, update=update, by=by)
     return update
 
 
@@ -102,6 +105,7 @@ def status_update_review(*, update: StatusUpdate, reviewer, approve: bool, comme
     locked.reviewer, locked.reviewed_at = reviewer, timezone.now()
     locked.version += 1
     locked.save()
+    signals.update_reviewed.send(sender=StatusUpdate, update=locked, by=reviewer)
     return locked
 
 
@@ -117,12 +121,34 @@ def period_set_status(*, period: ReportingPeriod, status: str, by) -> ReportingP
         raise ValidationError("Choose open or closed")
     if status == ReportingPeriod.Status.CLOSED:
         return period_close(period=period, by=by, reason="")
+    opening = status == ReportingPeriod.Status.OPEN and not period.is_open
     period.status = status
     if status == ReportingPeriod.Status.OPEN:
         _window_opens_today(period)
     period._history_user = by
     period.save(update_fields=["status", "opens_on"])
+    if opening:
+        signals.quarter_opened.send(sender=ReportingPeriod, period=period, by=by)
     return period
+
+
+@transaction.atomic
+def periods_open_as_planned(*, today: datetime.date) -> list[ReportingPeriod]:
+    """Open each quarter not yet open whose window opens on or before `today`, as its
+    dates say (the daily job, notices.reminders). Not one whose officers' deadline has
+    passed: opening that late is an admin's decision. The history records no person."""
+    due = ReportingPeriod.objects.select_for_update().filter(
+        Q(officer_deadline__isnull=True) | Q(officer_deadline__gte=today),
+        status=ReportingPeriod.Status.UPCOMING,
+        opens_on__lte=today,
+    )
+    opened = []
+    for period in due.order_by("financial_year", "quarter"):
+        period.status = ReportingPeriod.Status.OPEN
+        period.save(update_fields=["status"])
+        signals.quarter_opened.send(sender=ReportingPeriod, period=period, by=None)
+        opened.append(period)
+    return opened
 
 
 def _window_opens_today(period: ReportingPeriod) -> None:
@@ -168,11 +194,14 @@ def period_window_set(
             meeting.save()
     period.opens_on, period.officer_deadline = window.opens_on, window.officer_deadline
     period.review_deadline = window.review_deadline
+    opening = open_quarter and not period.is_open
     if open_quarter:
         period.status = ReportingPeriod.Status.OPEN
         _window_opens_today(period)
     period._history_user = by
     period.save()
+    if opening:
+        signals.quarter_opened.send(sender=ReportingPeriod, period=period, by=by)
     return period
 
 

@@ -34,6 +34,14 @@ def working_days_before(day: datetime.date, count: int) -> datetime.date:
     return day
 
 
+def working_days_after(day: datetime.date, count: int) -> datetime.date:
+    """The working day `count` working days after `day` (which is not counted)."""
+    while count > 0:
+        day += datetime.timedelta(days=1)
+        count -= is_working_day(day)
+    return day
+
+
 @dataclass(frozen=True)
 class Window:
     opens_on: datetime.date | None = None

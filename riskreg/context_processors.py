@@ -13,9 +13,11 @@ def _items_for(user) -> list[tuple[str, str, str]]:
         ("Risks", "risks:register", "The corporate risk register, with scores and direction of travel.", True),
         ("Risk heat map", "risks:heatmap", "Likelihood against impact, and which risks moved.", True),
         ("Committee papers", "committee:papers", "The quarterly Risk Management Update and its downloads.", True),
+        ("Notifications", "notices:notifications", "What the register told you, and what you choose to receive.", True),
         ("Users", "admin:riskreg_user_changelist", "People, their roles and their accounts.", admin),
         ("Activity", "activity", "Who changed what, and when.", admin),
         ("Task queue", "task_queue", "Background work: renders waiting, running, failed and done.", admin),
+        ("Notices sent", "notices:sent", "Every notice emailed to anyone: sent, waiting or failed.", admin),
     ]
     return [(text, reverse(name), description) for text, name, description, allowed in items if allowed]
 

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "risks",
     "committee",
     "tasks",
+    "notices",
 ]
 
 # Order matters:
@@ -313,6 +314,17 @@ else:
     }
 DEFAULT_FROM_EMAIL = os.environ.get("RISKREG_EMAIL_FROM", "Risk register <risk-register@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Notices (the notices app): the address of the site, for the links in emails.
+SITE_URL = os.environ.get("RISKREG_SITE_URL", "http://127.0.0.1:8000")
+# The daily job (manage.py send_reminders): reminders this many working days before the
+# officers' deadline; the escalation to the SMT lead this many working days after it.
+NOTICE_REMINDER_DAYS = [int(day) for day in env_list("RISKREG_REMINDER_DAYS", "5,1")]
+NOTICE_ESCALATION_DAYS = int(os.environ.get("RISKREG_ESCALATION_DAYS", "2"))
+# A failed email is tried this many times in all, waiting RISKREG_NOTICE_RETRY_MINUTES,
+# then twice as long before each next try (5, 10, 20, 40 minutes).
+NOTICE_ATTEMPTS = int(os.environ.get("RISKREG_NOTICE_ATTEMPTS", "5"))
+NOTICE_RETRY_MINUTES = int(os.environ.get("RISKREG_NOTICE_RETRY_MINUTES", "5"))
 
 # The office named in the header and on papers.
 OFFICE_NAME = os.environ.get("RISKREG_OFFICE_NAME", "Office of the West Midlands Police and Crime Commissioner")

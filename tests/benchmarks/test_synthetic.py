@@ -10,9 +10,11 @@ from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from benchmarks.measure import pages
+from benchmarks.measure import daily_job, pages
+from benchmarks.run import JOB_QUERIES_PER_PERSON
 from commitments.models import Commitment, Plan, ReportingPeriod, StatusUpdate
 from committee.models import PublishedPaper
+from notices.models import Notice
 from riskreg.models import User
 from risks.models import Assessment, Risk
 
@@ -91,3 +93,23 @@ def test_every_page_the_bench_times_runs_the_same_queries_at_two_scales(settings
     small, large = _queries_per_page(0.5), _queries_per_page(1)
 
     assert small == large
+
+
+def _daily_job_at(scale) -> dict:
+    try:
+        with transaction.atomic():
+            make_synthetic(scale)
+            figures = daily_job(repeats=1)
+            raise _Discard(figures)
+    except _Discard as discarded:
+        return discarded.args[0]
+
+
+def test_the_daily_job_the_bench_times_reminds_people_with_a_fixed_number_of_queries_each():
+    small, large = _daily_job_at(0.1), _daily_job_at(0.3)
+
+    assert 0 < small["people"] < large["people"]
+    assert small["queries_nobody_due"] == large["queries_nobody_due"]
+    for figures in (small, large):
+        assert figures["queries_per_person"] <= JOB_QUERIES_PER_PERSON
+        assert Notice.objects.count() == 0  # each run was rolled back

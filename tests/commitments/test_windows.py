@@ -10,6 +10,7 @@ from commitments.windows import (
     is_working_day,
     window_problems,
     with_defaults,
+    working_days_after,
     working_days_before,
 )
 
@@ -122,3 +123,9 @@ def test_a_review_deadline_on_or_after_the_earliest_meeting_is_refused():
         "review_deadline": "The SMT leads' review deadline (12 March 2026) must be before "
         "the Joint Audit Committee meeting (12 March 2026)"
     }
+
+
+def test_working_days_after_skip_weekends_and_bank_holidays():
+    assert working_days_after(datetime.date(2026, 1, 30), 2) == datetime.date(2026, 2, 3)  # Friday to Tuesday
+    # Christmas Day 2026 is a Friday; Boxing Day, a Saturday, is made up on Monday the 28th.
+    assert working_days_after(datetime.date(2026, 12, 24), 1) == datetime.date(2026, 12, 29)

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from riskreg.roles import Role
 from tests.commands import run_manage
+from tests.security.test_headers import PRODUCTION
 
 pytestmark = pytest.mark.django_db
 
@@ -135,15 +136,25 @@ def test_production_settings_pass_the_deploy_check():
         "--deploy",
         "--fail-level",
         "WARNING",
-        env_overrides={
-            "DJANGO_SECRET_KEY": "p" * 20 + "-a-long-and-random-production-secret-key-" + "q" * 20,
-            "DJANGO_ALLOWED_HOSTS": "risk-register.example.org",
-            "RISKREG_SMTP_HOST": "smtp.example.org",
-        },
+        env_overrides=PRODUCTION,
     )
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_the_deploy_check_warns_when_the_links_in_emails_would_point_at_this_machine():
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        env_overrides={key: value for key, value in PRODUCTION.items() if key != "RISKREG_SITE_URL"},
+    )
+
+    assert result.returncode != 0
+    assert "notices.W001" in result.stderr + result.stdout
+    assert "RISKREG_SITE_URL is http://127.0.0.1:8000" in result.stderr + result.stdout
 
 
 def test_the_deploy_check_refuses_production_without_an_smtp_server():

@@ -4,8 +4,8 @@ downloads are in tests.downloads.)"""
 from django.apps import apps
 
 # The apps whose tables are the register (history tables included: they are models of
-# these apps), auth for the role groups, and the task queue.
-REGISTER_APPS = ("riskreg", "commitments", "risks", "committee", "auth", "otp_totp", "django_tasks_database")
+# these apps), auth for the role groups, the task queue and the notices.
+REGISTER_APPS = ("riskreg", "commitments", "risks", "committee", "auth", "otp_totp", "django_tasks_database", "notices")
 
 
 def db_counts() -> dict[str, int]:

@@ -80,6 +80,7 @@ PRODUCTION = {
     "DJANGO_SECRET_KEY": "p" * 20 + "-a-long-and-random-production-secret-key-" + "q" * 20,
     "DJANGO_ALLOWED_HOSTS": "risk-register.example.org",
     "RISKREG_SMTP_HOST": "smtp.example.org",
+    "RISKREG_SITE_URL": "https://risk-register.example.org",
 }
 
 

@@ -25,6 +25,7 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 
 from commitments.models import StatusUpdate
+from notices.models import Notice
 from riskreg.roles import Role
 from tests.committee.factories import PublishedPaperFactory
 from tests.factories import CommitmentFactory, StatusUpdateFactory, UserFactory
@@ -44,8 +45,10 @@ ROLES = ("anonymous", "officer", "other officer", "SMT lead", "other SMT lead", 
 # - commitment 98: the other officer and other SMT lead lead it;
 # - risk CR10, owned by the SMT lead, with an action; CR11, owned by the other SMT lead;
 # - the 2025/26 Q2 paper, published; Q3 (open) has no paper;
-# - a failed task in the queue, FAILED_TASK.
+# - a failed task in the queue, FAILED_TASK;
+# - a failed notice to the officer, FAILED_NOTICE.
 FAILED_TASK = "6f1d0b6e-0000-4000-8000-000000000014"
+FAILED_NOTICE = 914
 KWARGS = {
     "commitments:register_download": {"extension": "csv"},
     "commitments:detail": {"ref": 96},
@@ -68,6 +71,7 @@ KWARGS = {
     "committee:paper_publish": {"fy": "2025-26", "q": "q2"},
     "committee:paper_download": {"fy": "2025-26", "q": "q2", "filename": "red-list.csv"},
     "task_retry": {"run_id": FAILED_TASK},
+    "notices:send_again": {"pk": FAILED_NOTICE},
 }
 
 # Some patterns get a second row with other arguments: "name (variant)".
@@ -187,6 +191,14 @@ TABLE = {
     ("committee:paper_download", "POST"):            NOT_ALLOWED,
     ("committee:paper_download (unpublished)", "GET"):  (LOGIN, OK,  OK,       OK,   OK,       NO,       OK),
     ("committee:paper_download (unpublished)", "POST"): NOT_ALLOWED,
+
+    # Everyone's own notices and choices; every notice sent, for admins.
+    ("notices:notifications", "GET"):                SIGNED_IN,
+    ("notices:notifications", "POST"):               SIGNED_IN,
+    ("notices:sent", "GET"):                         ADMIN_ONLY,
+    ("notices:sent", "POST"):                        NOT_ALLOWED,
+    ("notices:send_again", "GET"):                   NOT_ALLOWED,
+    ("notices:send_again", "POST"):                  ADMIN_ONLY,
 }
 # fmt: on
 
@@ -241,6 +253,15 @@ def world(periods, officer, smt_lead, committee_member, register_admin):
 
     PublishedPaperFactory(paper__period=q2, paper__meeting_date=datetime.date(2025, 12, 11))
     failed_run(id=FAILED_TASK)
+    Notice.objects.create(
+        pk=FAILED_NOTICE,
+        person=officer,
+        kind="returned",
+        subject="Returned",
+        body="x",
+        link="http://x/",
+        state="failed",
+    )
     return {"people": people, "action": action}
 
 
