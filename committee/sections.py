@@ -54,7 +54,7 @@ def _moved(verb: str) -> Callable:
 
 
 def _new(risk, p: str, q: str, count: int) -> str:
-    return f"{_capital(_named(risk))} became open during {q}{_scored(risk)}."
+    return f"{_capital(_named(risk))}, became open during {q}{_scored(risk)}."
 
 
 def _considered(risk, p: str, q: str, count: int) -> str:
@@ -69,7 +69,7 @@ def _considered(risk, p: str, q: str, count: int) -> str:
 
 def _closed(risk, p: str, q: str, count: int) -> str:
     how = "de-escalated" if getattr(risk, "closed_as", "") == "deescalated" else "closed"
-    return f"{_capital(_named(risk))} was {how} during {q}."
+    return f"{_capital(_named(risk))}, was {how} during {q}."
 
 
 @dataclass(frozen=True)

@@ -78,7 +78,8 @@ def page_headings(content: bytes) -> list[str]:
 def page_paragraphs(content: bytes) -> list[tuple[str, str]]:
     """(number, text) of each of the paper's paragraphs on the page."""
     found = re.findall(
-        r'<p class="govuk-body riskreg-paper__paragraph">(?:<span class="riskreg-paper__number">([^<]*)</span> )?([^<]*)</p>',
+        r'<p class="govuk-body riskreg-paper__paragraph">'
+        r'(?:<span class="riskreg-paper__number">([^<]*)</span> )?([^<]*)</p>',
         content.decode(),
     )
     return [(number, html.unescape(text)) for number, text in found]
