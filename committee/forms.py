@@ -1,5 +1,6 @@
 from crispy_forms_gds.layout import Button, Field, Fieldset, Size
 from django import forms
+from django.utils.html import escape
 
 from committee.models import Paper
 from committee.report import RiskSentence
@@ -47,15 +48,17 @@ class PaperForm(RefusesControlCharacters, forms.ModelForm):
         self.risk_sentences = list(risk_sentences)
         written = self.instance.risk_sentences or {}
         for row in self.risk_sentences:
+            # Escaped here: crispy-forms-gds prints labels and hints as they are, and these
+            # carry the register's words.
             field = forms.CharField(
-                label=f"{row.section.name}: {row.risk.ref} {row.risk.title}",
+                label=escape(f"{row.section.name}: {row.risk.ref} {row.risk.title}"),
                 required=False,
                 max_length=SENTENCE_MAX,
                 widget=forms.Textarea(attrs={"rows": 3}),
-                help_text=f"Leave empty for the sentence built from the register: {row.composed}",
+                help_text=escape(f"Leave empty for the sentence built from the register: {row.composed}"),
                 error_messages={"max_length": f"The sentence must be {SENTENCE_MAX:,} characters or fewer"},
             )
-            refuse_control_characters(field, row.field_name)
+            refuse_control_characters(field, row.field_name, label=f"The paragraph for {row.risk.ref}")
             self.fields[row.field_name] = field
             self.initial.setdefault(row.field_name, written.get(row.section.key, {}).get(row.risk.ref, ""))
         sentences = [Field.textarea(row.field_name, rows=3) for row in self.risk_sentences]

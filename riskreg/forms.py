@@ -27,9 +27,11 @@ class RefusesControlCharacters:
                 refuse_control_characters(field, name)
 
 
-def refuse_control_characters(field: forms.Field, name: str) -> None:
-    """Make `field` refuse control characters (for a field a form adds after its __init__)."""
-    field.validators.append(_no_control_characters(str(field.label or name.replace("_", " ").capitalize())))
+def refuse_control_characters(field: forms.Field, name: str, label: str = "") -> None:
+    """Make `field` refuse control characters (for a field a form adds after its __init__);
+    the message names it by `label`, else by its own label."""
+    label = label or str(field.label or name.replace("_", " ").capitalize())
+    field.validators.append(_no_control_characters(label))
 
 
 def _no_control_characters(label: str):

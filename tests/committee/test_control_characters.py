@@ -67,7 +67,7 @@ def test_a_control_character_in_any_field_of_the_paper_is_refused_with_a_message
 def test_a_control_character_in_a_risks_sentence_or_a_correction_reason_is_refused(admin_client_demo):
     response = admin_client_demo.post(PAPER + "edit/", _paper_data(**{"sentence-increased-CR01": f"Up{CONTROL}"}))
     assert response.status_code == 200
-    assert "must not contain control characters" in response.content.decode()
+    assert "The paragraph for CR01 must not contain control characters" in response.content.decode()
     assert "Up" not in str(Paper.objects.get().risk_sentences)
 
     response = admin_client_demo.post(PAPER + "publish/", {"correction_reason": f"Typo{CONTROL}"})
