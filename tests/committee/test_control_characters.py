@@ -4,9 +4,11 @@ and of the register's, and removed at render from anything that reaches the pape
 the register or from an older snapshot: never a 500."""
 
 import pytest
+from django import forms
 from django.core.cache import cache
 
 from committee import services
+from committee.forms import PaperForm
 from committee.models import Paper, PublishedFile, PublishedPage, PublishedPaper
 from committee.rendering import DOWNLOADS
 from risks.models import Risk
@@ -17,19 +19,8 @@ from tests.downloads import docx_text, pdf_text, xlsx_cells
 pytestmark = pytest.mark.django_db
 
 CONTROL = "\x01"
-PAPER_TEXT_FIELDS = [
-    "committee_name",
-    "agenda_item",
-    "title",
-    "contact_name",
-    "contact_title",
-    "purpose",
-    "methodology",
-    "delivery_introduction",
-    "statuses_assessed_in",
-    "delivery_narrative",
-    "recommendation",
-]
+# Every text field of the paper's form, so a field added later is covered too.
+PAPER_TEXT_FIELDS = [name for name, field in PaperForm.base_fields.items() if isinstance(field, forms.CharField)]
 
 
 def _paper_data(**changes):
