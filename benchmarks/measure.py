@@ -72,6 +72,7 @@ def pages(plan, period):
         ("close the quarter (readiness)", "html", "admin", f"/periods/{open_quarter}/close/"),
         ("paper, published", "html", "committee", paper),
         ("paper, live view", "html", "admin", f"{paper}?live=1"),
+        ("paper edit (admin)", "html", "admin", f"{paper}edit/"),
         ("paper PDF", "download", "committee", f"{paper}report.pdf"),
         ("paper DOCX", "download", "committee", f"{paper}report.docx"),
         ("paper XLSX", "download", "committee", f"{paper}report.xlsx"),

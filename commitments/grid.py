@@ -20,12 +20,13 @@ from django.db.models import Prefetch
 
 from commitments import permissions, services
 from commitments.models import Commitment, Rag, ReportingPeriod, StatusUpdate
+from riskreg.forms import RefusesControlCharacters
 
 NARRATIVE_MAX = 10_000
 _POSTED_ROW = re.compile(r"^r(\d{1,9})-version$")
 
 
-class GridRowForm(forms.Form):
+class GridRowForm(RefusesControlCharacters, forms.Form):
     """One row as posted. Every field is optional: an untouched row posts blanks."""
 
     rag = forms.ChoiceField(choices=Rag.choices, required=False)
@@ -221,7 +222,11 @@ class Grid:
         if "rag" in form.errors:
             row.error("select Red, Amber or Green", row.first_rag_id)
         if "narrative" in form.errors:
-            row.error(f"the update must be {NARRATIVE_MAX:,} characters or fewer", row.narrative_id)
+            if form.has_error("narrative", "control_characters"):
+                message = "the update must not contain control characters (invisible characters, often pasted)"
+            else:
+                message = f"the update must be {NARRATIVE_MAX:,} characters or fewer"
+            row.error(message, row.narrative_id)
         if "version" in form.errors:
             row.error("the page was out of date. Reload the page and try again")
 

@@ -16,11 +16,14 @@ from committee.sections import RISK_SECTIONS
 class Block:
     kind: str  # "heading", "paragraph" or "table"
     text: str = ""
-    number: str = ""
-    key: str = ""  # tables: which table (red_list, improving, churn, risks_new, ...)
+    number: str = ""  # paragraphs of the body: "3.4"; "" for the contact officer's lines
+    key: str = ""  # tables: which table (red_list, improving, churn, register, ...)
     columns: list[str] = field(default_factory=list)
     rows: list[list[str]] = field(default_factory=list)
     rag_columns: tuple[int, ...] = ()  # columns holding RAG statuses, shown as tags on screen
+    appendix: bool = False  # a heading that starts an appendix, on a new page
+    landscape: bool = False  # an appendix heading whose appendix is printed landscape (Appendix 2)
+    wide: bool = False  # a table that scrolls in its own region on a narrow screen
 
 
 RED_MEANING = (
@@ -89,7 +92,29 @@ class _Numbering:
         return Block("paragraph", text=text, number=f"{self.sections}.{self.paragraphs}")
 
 
+def risk_paragraphs(content: dict) -> dict[str, list[str]] | None:
+    """Each risk section's paragraphs (committee.sections): None for papers published
+    before the paper wrote them as sentences, which print their tables instead."""
+    return content.get("risk_paragraphs")
+
+
+def churn_appendix(content: dict) -> bool:
+    """Whether Appendix 1 (movement between quarters) is printed: the admin's choice;
+    papers published before it was asked printed the table, so they keep it."""
+    return content.get("include_churn_appendix", True) and content["previous"] is not None
+
+
+def risk_register(content: dict) -> dict | None:
+    """Appendix 2, the register as presented; None for papers published before it was attached."""
+    return content.get("register")
+
+
 def blocks(content: dict) -> list[Block]:
+    """The paper in the house structure and order: 1 Purpose, 2 Methodology, 3 Risks to
+    the delivery of the plan, 4 Improving risks, 5 New corporate risks, 6 Increased,
+    7 Reduced, 8 Closed and de-escalated, 9 Recommendation, the contact officer, then
+    the appendices. (The reference paper numbers both Improving and New corporate risks
+    4; the sections after Improving are numbered on from it.)"""
     n = _Numbering()
     q = content["period"]["short"]
     p = content["previous"]["short"] if content["previous"] else "the previous quarter"
@@ -106,22 +131,6 @@ def blocks(content: dict) -> list[Block]:
         caption = f"Commitments at Red in {p} with no approved update in {q}"
         out.append(_table("red_then_unreported", caption, red_then_unreported(content), rag=(1,)))
     out += [n.paragraph(t) for t in content["delivery_narrative"]]
-    out.append(
-        n.paragraph(f"How the approved statuses of all {deliverables(content)} deliverables moved from {p} to {q}:")
-    )
-    churn = content["churn"]
-    out.append(
-        Block(
-            "table",
-            key="churn",
-            text=f"Deliverables by status in {p} (rows) and {q} (columns)",
-            columns=[f"{p} \\ {q}", *churn["statuses"], "Total"],
-            rows=[
-                [status, *map(str, counts), str(sum(counts))]
-                for status, counts in zip(churn["statuses"], churn["matrix"], strict=True)
-            ],
-        )
-    )
 
     out.append(n.heading("Improving risks"))
     if content["improving"]["rows"]:
@@ -139,19 +148,89 @@ def blocks(content: dict) -> list[Block]:
     else:
         out.append(n.paragraph(f"No commitment recorded as Red in {p} has improved in {q}."))
 
-    for section in RISK_SECTIONS:
-        table = content["risks"][section.key]
-        if not table["rows"] and not section.listed_when_empty:
-            continue
-        out.append(n.heading(section.heading))
-        if table["rows"]:
-            out.append(n.paragraph(section.sentence(len(table["rows"]), q)))
-            out.append(_table(section.table_key, section.caption.format(p=p, q=q), table))
-        else:
-            out.append(n.paragraph(section.empty))
-
+    out += _risk_sections(content, n)
     out += [n.heading("Recommendation"), *(n.paragraph(t) for t in content["recommendation"])]
+    out += _contact(content)
+    out += _appendices(content, p, q)
     return out
+
+
+def _risk_sections(content: dict, n: "_Numbering") -> list[Block]:
+    written = risk_paragraphs(content)
+    out = []
+    for section in RISK_SECTIONS:
+        if section.heading:
+            out.append(n.heading(section.heading))
+        if written is not None:
+            out += [n.paragraph(t) for t in written[section.key]]
+            continue
+        # Published before the sections were sentences: its count and its table, as it was.
+        table = content["risks"][section.key]
+        if table["rows"] or section.empty:
+            out.append(n.paragraph(section.count_sentence(len(table["rows"]))))
+        if table["rows"]:
+            out.append(_table(section.table_key, section.name, table))
+    return out
+
+
+def _contact(content: dict) -> list[Block]:
+    contact = content["contact"]
+    if not (contact["name"] or contact["title"]):
+        return []
+    return [
+        Block("heading", text="CONTACT OFFICER"),
+        Block("paragraph", text=f"Name: {contact['name']}"),
+        Block("paragraph", text=f"Title: {contact['title']}"),
+    ]
+
+
+def _appendices(content: dict, p: str, q: str) -> list[Block]:
+    out = []
+    if churn_appendix(content):
+        churn = content["churn"]
+        out.append(Block("heading", text="APPENDIX 1: MOVEMENT OF DELIVERY STATUS BETWEEN QUARTERS", appendix=True))
+        out.append(
+            Block(
+                "table",
+                key="churn",
+                text=(
+                    f"How the approved statuses of all {deliverables(content)} deliverables moved from {p} to {q}: "
+                    f"by status in {p} (rows) and {q} (columns)"
+                ),
+                columns=[f"{p} \\ {q}", *churn["statuses"], "Total"],
+                rows=[
+                    [status, *map(str, counts), str(sum(counts))]
+                    for status, counts in zip(churn["statuses"], churn["matrix"], strict=True)
+                ],
+            )
+        )
+    register = risk_register(content)
+    if register is not None:
+        out.append(Block("heading", text="APPENDIX 2: THE CURRENT OPCC RISK REGISTER", appendix=True, landscape=True))
+        caption = f"The risk register at the end of {q}: every risk open or under consideration"
+        out.append(
+            Block("table", key="register", text=caption, columns=register["columns"], rows=register["rows"], wide=True)
+        )
+    return out
+
+
+APPENDIX_TABLES = ("churn", "register")
+
+
+def spreadsheet_tables(content: dict) -> list[Block]:
+    """The paper's tables for its workbook, in the paper's order: those it prints, with
+    the risk sections' tables (which the paper writes as sentences) after the improving
+    list, so every row of the paper's risk sections is in the workbook too."""
+    printed = [block for block in blocks(content) if block.kind == "table"]
+    if risk_paragraphs(content) is None:
+        return printed  # published before: its risk tables are printed
+    risk_tables = [
+        _table(section.table_key, section.name, content["risks"][section.key])
+        for section in RISK_SECTIONS
+        if content["risks"][section.key]["rows"]
+    ]
+    body = [block for block in printed if block.key not in APPENDIX_TABLES]
+    return body + risk_tables + [block for block in printed if block.key in APPENDIX_TABLES]
 
 
 def _table(key: str, caption: str, table: dict, rag: tuple[int, ...] = ()) -> Block:

@@ -21,6 +21,7 @@ CARRIED_FORWARD = [
     "recommendation",
     "contact_name",
     "contact_title",
+    "include_churn_appendix",
 ]
 
 
@@ -53,6 +54,15 @@ class Paper(models.Model):
     recommendation = models.TextField(default=DEFAULT_RECOMMENDATION)
     contact_name = models.CharField(max_length=200, blank=True)
     contact_title = models.CharField(max_length=200, blank=True)
+    include_churn_appendix = models.BooleanField(
+        "include the appendix of movement between quarters",
+        default=True,
+        help_text="Appendix 1: how many deliverables moved between Red, Amber and Green since the quarter before.",
+    )
+    # {section key: {risk ref: the paragraph the paper prints for it}}: the admin's words
+    # instead of the sentence composed from the register (committee.sections). A risk
+    # without one gets the composed sentence.
+    risk_sentences = models.JSONField(default=dict, blank=True)
 
     objects = PaperQuerySet.as_manager()
     history = HistoricalRecords()

@@ -11,21 +11,23 @@ from dataclasses import dataclass
 
 from django.template.loader import render_to_string
 from docx import Document
-from docx.enum.section import WD_ORIENT
+from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.text import WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
-from committee.document import blocks, meeting_date_text, red_then_unreported
+from committee.document import blocks, meeting_date_text, red_then_unreported, spreadsheet_tables
 from committee.sections import RISK_SECTIONS
-from riskreg.exports import XLSX_TYPE, csv_bytes, xlsx_bytes, xml_safe
+from riskreg.exports import XLSX_TYPE, csv_bytes, xlsx_bytes, xml_safe, xml_safe_all
 
 SHEET_TITLES = {
     "red_list": "Red list",
     "red_then_unreported": "Red before, no update",
-    "churn": "Churn",
     "improving": "Improving",
     **{section.table_key: section.name for section in RISK_SECTIONS},
+    "churn": "Appendix 1 Movement",
+    "register": "Appendix 2 Risk register",
 }
 
 CSV_TYPE = "text/csv; charset=utf-8"
@@ -142,6 +144,7 @@ def download_links() -> list[tuple[str, list[Download]]]:
 
 def page_body(content: dict) -> str:
     """The paper's sections as the page shows them (with RAG tags), escaped as any template."""
+    content = xml_safe_all(content)  # a snapshot from before control characters were refused
     return render_to_string("committee/_blocks.html", {"content": content, "blocks": blocks(content), "screen": True})
 
 
@@ -149,11 +152,13 @@ def download(filename: str, content: dict, *, status_line: str) -> bytes:
     """One of the paper's downloads, by its name in the address (DOWNLOADS)."""
     if filename not in DOWNLOADS:
         raise ValueError(f"No download called {filename!r}")
-    return DOWNLOADS[filename].render(content, status_line)
+    # Without the control characters a snapshot from before they were refused may hold,
+    # which XML (so Word and Excel) cannot: a download never fails on them.
+    return DOWNLOADS[filename].render(xml_safe_all(content), xml_safe(status_line))
 
 
 def tables(content: dict) -> list:
-    return [block for block in blocks(content) if block.kind == "table"]
+    return spreadsheet_tables(content)
 
 
 def xlsx(content: dict) -> bytes:
@@ -219,7 +224,10 @@ def docx(content: dict, *, status_line: str) -> bytes:
 
     for block in blocks(content):
         if block.kind == "heading":
+            _start_appendix(document, block)
             document.add_heading(block.text, level=1)
+        elif block.kind == "paragraph" and not block.number:
+            document.add_paragraph(xml_safe(block.text))
         elif block.kind == "paragraph":
             paragraph = document.add_paragraph()
             paragraph.paragraph_format.left_indent = Cm(1)
@@ -238,11 +246,18 @@ def docx(content: dict, *, status_line: str) -> bytes:
                 for cell, value in zip(table.add_row().cells, row, strict=True):
                     cell.text = xml_safe(value)
 
-    contact = content["contact"]
-    if contact["name"] or contact["title"]:
-        document.add_heading("CONTACT OFFICER", level=2)
-        document.add_paragraph(f"Name: {contact['name']}")
-        document.add_paragraph(f"Title: {contact['title']}")
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def _start_appendix(document, block) -> None:
+    """An appendix starts on a new page; Appendix 2 (the register's wide table) in a
+    landscape section of its own."""
+    if block.landscape:
+        section = document.add_section(WD_SECTION.NEW_PAGE)
+        section.orientation = WD_ORIENT.LANDSCAPE
+        if section.page_width < section.page_height:
+            section.page_width, section.page_height = section.page_height, section.page_width
+    elif block.appendix:
+        document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)

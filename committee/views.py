@@ -12,6 +12,7 @@ from commitments.models import ReportingPeriod
 from committee import rendering, services
 from committee.forms import PaperForm, PublishForm
 from committee.models import CARRIED_FORWARD, Paper, PublishedPaper
+from committee.report import risk_sentences
 from committee.shown import shown_paper
 from riskreg.forms import posted
 
@@ -88,7 +89,7 @@ def paper_edit(request, fy, q):
         raise PermissionDenied
     period = ReportingPeriod.objects.from_url_or_404(fy, q)
     paper = Paper.objects.filter(period=period).first() or _new_paper(period)
-    form = PaperForm(posted(request), instance=paper)
+    form = PaperForm(posted(request), instance=paper, risk_sentences=risk_sentences(period))
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, f"The {period.label} paper was saved.")

@@ -25,6 +25,19 @@ def xml_safe(text: str) -> str:
     return ILLEGAL_CHARACTERS_RE.sub("", text)
 
 
+def xml_safe_all(value):
+    """`value` with xml_safe applied to every string in it, however deep in its lists and
+    dicts (a committee paper's content, which may hold text from before forms refused
+    control characters)."""
+    if isinstance(value, str):
+        return xml_safe(value)
+    if isinstance(value, list):
+        return [xml_safe_all(item) for item in value]
+    if isinstance(value, dict):
+        return {key: xml_safe_all(item) for key, item in value.items()}
+    return value
+
+
 def neutralise(value):
     if isinstance(value, str):
         value = xml_safe(value)

@@ -1,3 +1,5 @@
+import re
+
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fieldset, Layout, Size, Submit
@@ -7,6 +9,41 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from riskreg.tabular import max_upload_bytes, too_large_message
+
+# Control characters other than tab, line feed and carriage return: invisible when typed
+# or pasted, and most cannot be held by XML, so by the paper's Word and Excel files.
+# (NUL is refused by Django's own ProhibitNullCharactersValidator.)
+CONTROL_CHARACTERS = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class RefusesControlCharacters:
+    """Mixed into a form (before forms.Form or forms.ModelForm): each of its text fields
+    refuses control characters with a message naming the field."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if isinstance(field, forms.CharField):
+                refuse_control_characters(field, name)
+
+
+def refuse_control_characters(field: forms.Field, name: str, label: str = "") -> None:
+    """Make `field` refuse control characters (for a field a form adds after its __init__);
+    the message names it by `label`, else by its own label."""
+    label = label or str(field.label or name.replace("_", " ").capitalize())
+    field.validators.append(_no_control_characters(label))
+
+
+def _no_control_characters(label: str):
+    def validate(value):
+        if isinstance(value, str) and CONTROL_CHARACTERS.search(value):
+            raise ValidationError(
+                f"{label} must not contain control characters (invisible characters, often pasted from "
+                "another program): type the text again",
+                code="control_characters",
+            )
+
+    return validate
 
 
 def form_helper(*layout, submit: str | None = None, label_size=None, method="post") -> FormHelper:

@@ -126,6 +126,11 @@ class RiskQuerySet(models.QuerySet):
     def with_status_at(self, period, name: str = "status_then"):
         return self.annotate(**{name: status_at(period)})
 
+    def on_register_in(self, period):
+        """The register as presented for the period (the committee paper's Appendix 2):
+        the risks open or under consideration at its end, each with that as `status_then`."""
+        return self.with_status_at(period).filter(status_then__in=[Risk.Status.OPEN, Risk.Status.UNDER_CONSIDERATION])
+
     # The committee paper's sections. Each returns risks with `owner` selected and
     # `previous_score`, `current_score`, `previous_band`, `current_band` (labels of
     # the matrix in use) and `reason`.

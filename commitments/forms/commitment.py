@@ -7,7 +7,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from commitments.models import Commitment, CommitmentPolicyArea, PolicyArea
-from riskreg.forms import TabularUploadForm, form_helper
+from riskreg.forms import RefusesControlCharacters, TabularUploadForm, form_helper
 from riskreg.roles import Role
 
 
@@ -30,7 +30,7 @@ def _lead(text: str, *, role, field: str):
     return user
 
 
-class CommitmentForm(forms.ModelForm):
+class CommitmentForm(RefusesControlCharacters, forms.ModelForm):
     """A register admin's edit of a commitment: what the import would change, one at a time."""
 
     policy_areas = forms.CharField(

@@ -6,7 +6,7 @@ from django.conf import settings
 
 from commitments.models import Meeting
 from commitments.windows import Window
-from riskreg.forms import GovDateField, form_helper
+from riskreg.forms import GovDateField, RefusesControlCharacters, form_helper
 
 
 def _deadline_hint(days: int) -> str:
@@ -55,7 +55,7 @@ class QuarterWindowForm(forms.Form):
         return Window(**{name: self.cleaned_data[name] for name in ("opens_on", "officer_deadline", "review_deadline")})
 
 
-class CloseForm(forms.Form):
+class CloseForm(RefusesControlCharacters, forms.Form):
     """Closing a quarter: with updates outstanding, the reason why."""
 
     reason = forms.CharField(

@@ -7,10 +7,10 @@ from django.core.exceptions import ValidationError
 from commitments import services
 from commitments.models import Rag, StatusUpdate
 from commitments.services import require_narrative
-from riskreg.forms import form_helper
+from riskreg.forms import RefusesControlCharacters, form_helper
 
 
-class StatusUpdateForm(forms.Form):
+class StatusUpdateForm(RefusesControlCharacters, forms.Form):
     """The officer's quarterly RAG status and narrative."""
 
     rag = forms.ChoiceField(
@@ -81,7 +81,7 @@ class StatusUpdateForm(forms.Form):
         return cleaned
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(RefusesControlCharacters, forms.Form):
     decision = forms.ChoiceField(
         label="Your review",
         choices=[("approve", "Approve"), ("return", "Return to the officer for changes")],

@@ -5,12 +5,12 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from commitments.models import Rag
-from riskreg.forms import form_helper
+from riskreg.forms import RefusesControlCharacters, form_helper
 from risks.forms.fields import GovDateField
 from risks.models import Action
 
 
-class ActionForm(forms.ModelForm):
+class ActionForm(RefusesControlCharacters, forms.ModelForm):
     target_date = GovDateField(
         label="Target date", what="target date", required=False, help_text="For example, 31 3 2026"
     )

@@ -3,7 +3,7 @@
 from crispy_forms_gds.layout import Field, Fieldset, Size
 from django import forms
 
-from riskreg.forms import form_helper
+from riskreg.forms import RefusesControlCharacters, form_helper
 from risks.models import Level, ScoringMatrix
 from risks.services import ASSESSMENT_FIELDS
 
@@ -13,7 +13,7 @@ def _level_choices(levels: list[Level], *, blank: str | None) -> list:
     return choices + [(level.value, f"{level.value} {level.label}") for level in levels]
 
 
-class AssessmentForm(forms.Form):
+class AssessmentForm(RefusesControlCharacters, forms.Form):
     """A quarter's scores. Choices and their limits come from the matrix in use."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from commitments.models import Commitment, Plan, PolicyArea
-from riskreg.forms import form_helper
+from riskreg.forms import RefusesControlCharacters, form_helper
 from riskreg.numbers import whole_number
 from risks.forms.fields import GovDateField
 from risks.models import Risk, owner_candidates
@@ -35,7 +35,7 @@ class CommitmentRefsField(forms.CharField):
         return [found[ref] for ref in refs]
 
 
-class RiskForm(forms.ModelForm):
+class RiskForm(RefusesControlCharacters, forms.ModelForm):
     """Create (with the first status and why) or edit a risk's fields."""
 
     commitment_refs = CommitmentRefsField(
@@ -139,7 +139,7 @@ class RiskForm(forms.ModelForm):
         return risk
 
 
-class StatusChangeForm(forms.Form):
+class StatusChangeForm(RefusesControlCharacters, forms.Form):
     to_status = forms.ChoiceField(
         label="New status",
         widget=forms.RadioSelect,

@@ -1,10 +1,13 @@
 """With the demo data, the paper is the Joint Audit Committee's paper of 11 December 2025."""
 
+import html
+import re
+
 import pytest
 
 from commitments.models import StatusUpdate
 from tests.committee.conftest import PAPER
-from tests.downloads import csv_rows, docx_document, pdf_pages, xlsx_sheets
+from tests.downloads import csv_rows, docx_document, pdf_pages, pdf_text, xlsx_sheets
 from tests.html import tables
 
 pytestmark = pytest.mark.django_db
@@ -18,6 +21,68 @@ IMPROVING = [
     ["310", "Red", "Amber"],
 ]
 LIST_COLUMNS = ["Ref", "Q1", "Q2", "Policy Area", "Individual Commitment", "Q2 Update"]
+# The paper heads its improving table differently from its red list.
+IMPROVING_COLUMNS = ["Reference", "Q1", "Q2", "Title", "Individual Commitment", "Q2 Update"]
+
+# The reference paper's sections in its order. It numbers both "Improving Risks" and "New
+# corporate risks" 4; ours numbers on from Improving (README, "Committee papers").
+HOUSE_SECTIONS = [
+    "1. PURPOSE OF REPORT",
+    "2. RISK MANAGEMENT METHODOLOGY",
+    "3. RISKS TO THE DELIVERY OF THE POLICE AND CRIME PLAN",
+    "4. IMPROVING RISKS",
+    "5. NEW CORPORATE RISKS",
+    "6. INCREASED CORPORATE RISKS",
+    "7. REDUCED CORPORATE RISK SCORES",
+    "8. CLOSED AND DE-ESCALATED CORPORATE RISKS",
+    "9. RECOMMENDATION",
+    "CONTACT OFFICER",
+]
+APPENDICES = ["APPENDIX 1: MOVEMENT OF DELIVERY STATUS BETWEEN QUARTERS", "APPENDIX 2: THE CURRENT OPCC RISK REGISTER"]
+HOUSE_NUMBERS = [
+    *["1.1", "1.2", "2.1", "2.2"],
+    *[f"3.{n}" for n in range(1, 9)],
+    *["4.1", "5.1", "5.2", "6.1", "7.1", "8.1", "9.1"],
+]
+# Paragraphs 4.1 to 8.1 of the reference paper (our 5.1 to 9.1), word for word.
+PAPER_RISK_SENTENCES = [
+    ("5.1", "The review of the risk register has identified no new corporate risks for the OPCC."),
+    (
+        "5.2",
+        "One new risk is still being considered and evaluated for inclusion, and that is the risk of funding cuts "
+        "to partners making effective collaboration more difficult, and potentially reducing co-commissioning "
+        "possibilities. We have continued to analyse partners' medium term financial plans to ensure we are aware "
+        "of developing challenges and will review again after medium term plans are refreshed by partners.",
+    ),
+    (
+        "6.1",
+        "The risk of a reduction in the VRP Funding is now judged to be higher than it has been, and there is a "
+        "lack of positive affirmative communication from the Home Office.",
+    ),
+    ("7.1", "During the last quarter, no risk scores have decreased."),
+    ("8.1", "During the last quarter, no risks have been closed."),
+    ("9.1", "The Committee note the contents of the report and appendices."),
+    ("", "Name: Jane Heppel"),
+    ("", "Title: Chief Finance Officer"),
+]
+REGISTER_REFS = ["CR01", "CR02", "CR03", "CR04"]
+
+
+def page_headings(content: bytes) -> list[str]:
+    return [
+        html.unescape(h)
+        for h in re.findall(r'<h2 class="[^"]*riskreg-paper__heading[^"]*">([^<]*)</h2>', content.decode())
+    ]
+
+
+def page_paragraphs(content: bytes) -> list[tuple[str, str]]:
+    """(number, text) of each of the paper's paragraphs on the page."""
+    found = re.findall(
+        r'<p class="govuk-body riskreg-paper__paragraph">'
+        r'(?:<span class="riskreg-paper__number">([^<]*)</span> )?([^<]*)</p>',
+        content.decode(),
+    )
+    return [(number, html.unescape(text)) for number, text in found]
 
 
 def page_tables(client, url=PAPER):
@@ -57,16 +122,16 @@ def test_the_red_list_is_the_papers_ten_rows(committee_client):
 
 def test_the_improving_list_is_the_papers_five_rows(committee_client):
     _, _, all_tables = page_tables(committee_client)
-    improving = all_tables[2]
+    improving = all_tables[1]
 
-    assert improving[0] == LIST_COLUMNS
+    assert improving[0] == IMPROVING_COLUMNS
     assert [row[:3] for row in improving[1:]] == IMPROVING
     assert improving[2][3] == "Preventing and Reducing Neighbourhood Crime"
 
 
-def test_churn_counts_every_deliverable_once(committee_client):
+def test_churn_in_appendix_1_counts_every_deliverable_once(committee_client):
     _, _, all_tables = page_tables(committee_client)
-    churn = all_tables[1]
+    churn = all_tables[2]
 
     assert churn[0] == ["Q1 \\ Q2", "Red", "Amber", "Green", "Not assessed", "Total"]
     assert churn[1] == [
@@ -81,20 +146,74 @@ def test_churn_counts_every_deliverable_once(committee_client):
     assert sum(int(row[-1]) for row in churn[1:]) == 356
 
 
-def test_risk_sections_agree_with_the_paper(committee_client):
+def test_risk_sections_are_the_papers_sentences_and_no_tables(committee_client):
     response, _, all_tables = page_tables(committee_client)
-    text = response.content.decode()
 
-    assert "The review of the risk register has identified no new corporate risks for the OPCC." in text
-    assert "1 new risk is still being considered and evaluated for inclusion." in text
-    assert "During the last quarter, 1 risk score has increased." in text
-    assert "During the last quarter, no risk scores have decreased." in text
-    assert "During the last quarter, no risks have been closed." in text
-    considered, increased = all_tables[3], all_tables[4]
-    assert len(considered) == 2 and "Funding cuts to partners" in considered[1][1]
-    assert len(increased) == 2 and "Violence Reduction Partnership" in increased[1][1]
-    assert int(increased[1][4]) > int(increased[1][3])
-    assert "illustrative" in increased[1][1]
+    assert page_paragraphs(response.content)[-8:] == PAPER_RISK_SENTENCES
+    # The paper prints no table in its risk sections: red list, improving, then the appendices.
+    assert [t[0][0] for t in all_tables] == ["Ref", "Reference", "Q1 \\ Q2", "Ref"]
+
+
+def _in_order(text: str, parts: list[str]) -> bool:
+    at = -1
+    for part in parts:
+        at = text.find(part, at + 1)
+        if at < 0:
+            return False
+    return True
+
+
+def test_the_paper_has_the_house_sections_and_numbering_on_the_page_and_in_the_pdf_and_word(committee_client):
+    page = committee_client.get(PAPER).content
+    pdf = pdf_text(committee_client.get(PAPER + "report.pdf").content)
+    document = docx_document(committee_client.get(PAPER + "report.docx").content)
+    paragraphs = page_paragraphs(page)
+
+    assert page_headings(page) == HOUSE_SECTIONS + APPENDICES
+    assert [number for number, _ in paragraphs if number] == HOUSE_NUMBERS
+
+    assert _in_order(pdf, HOUSE_SECTIONS + APPENDICES)
+    starts = [f"{number} {' '.join(text.split()[:5])}" for number, text in paragraphs if number]
+    assert _in_order(pdf, starts), [start for start in starts if start not in pdf]
+
+    word_numbers = [p.runs[0].text.strip() for p in document.paragraphs if p.runs and p.runs[0].text.endswith("\t")]
+    assert word_numbers == HOUSE_NUMBERS
+    word_paragraphs = [
+        (p.runs[0].text.strip(), "".join(r.text for r in p.runs[1:])) for p in document.paragraphs if p.runs
+    ]
+    for number, text in PAPER_RISK_SENTENCES:
+        if number:
+            assert (number, text) in word_paragraphs
+
+
+def test_appendix_2_is_the_register_of_the_four_risks_in_every_format(committee_client):
+    _, _, all_tables = page_tables(committee_client)
+    register = all_tables[3]
+    pdf = pdf_text(committee_client.get(PAPER + "report.pdf").content)
+    document = docx_document(committee_client.get(PAPER + "report.docx").content)
+    sheet = xlsx_sheets(committee_client.get(PAPER + "report.xlsx").content)["Appendix 2 Risk register"]
+
+    assert register[0][:5] == ["Ref", "Title", "Kind", "Status", "Owner"]
+    assert [row[0] for row in register[1:]] == REGISTER_REFS
+    cr01 = dict(zip(register[0], register[1], strict=True))
+    assert cr01["Current score (Q2)"] == "16 (Very high)"
+    assert cr01["Direction of travel since Q1"] == "Increased"
+    assert cr01["Linked commitments"] == "60"
+    assert "Lobby the Home Office" in cr01["Actions (owner, target, RAG)"]
+    assert "target: Ongoing" in cr01["Actions (owner, target, RAG)"]
+    assert dict(zip(register[0], register[2], strict=True))["Status"] == "Under consideration"
+
+    word_register = document.tables[-1]
+    assert [row.cells[0].text for row in word_register.rows] == ["Ref", *REGISTER_REFS]
+    # In a landscape section of its own, after the portrait or landscape body.
+    assert document.sections[-1].page_width > document.sections[-1].page_height
+    assert len(document.sections) >= 2
+    assert [row[0] for row in sheet] == ["Ref", *REGISTER_REFS]
+    assert [list(map(str, row)) for row in sheet][1] == register[1]
+    for ref in REGISTER_REFS:
+        assert f"{ref} " in pdf
+    assert "APPENDIX 2: THE CURRENT OPCC RISK REGISTER" in pdf
+    assert "Funding cuts to partners making collaboration harder" in pdf
 
 
 def test_paper_says_when_and_to_whom_it_was_presented(committee_client):
@@ -119,7 +238,7 @@ def test_csv_downloads_have_the_pages_rows(committee_client):
 
     normal = lambda rows: [[" ".join(c.split()) for c in row] for row in rows]  # noqa: E731
     assert normal(red_csv) == all_tables[0]
-    assert normal(improving_csv) == all_tables[2]
+    assert normal(improving_csv) == all_tables[1]
     assert [row[0] for row in movements[1:]] == ["Under consideration", "Increased"]
 
 
@@ -136,7 +255,17 @@ def test_xlsx_has_a_sheet_per_table_with_the_pages_cells(committee_client):
     _, _, all_tables = page_tables(committee_client)
     sheets = xlsx_sheets(committee_client.get(PAPER + "report.xlsx").content)
 
-    assert list(sheets) == ["Red list", "Churn", "Improving", "Under consideration", "Increased"]
+    assert list(sheets) == [
+        "Red list",
+        "Improving",
+        "Under consideration",  # the risk sections' rows, which the paper writes as sentences
+        "Increased",
+        "Appendix 1 Movement",
+        "Appendix 2 Risk register",
+    ]
+    increased = sheets["Increased"]
+    assert len(increased) == 2 and "Violence Reduction Partnership" in increased[1][1]
+    assert int(increased[1][4]) > int(increased[1][3])
     red = [[" ".join(str(c or "").split()) for c in row] for row in sheets["Red list"]]
     assert red == all_tables[0]
 
@@ -146,12 +275,7 @@ def test_word_document_has_headings_numbered_paragraphs_and_the_tables(committee
     document = docx_document(committee_client.get(PAPER + "report.docx").content)
 
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
-    assert headings[:4] == [
-        "1. PURPOSE OF REPORT",
-        "2. RISK MANAGEMENT METHODOLOGY",
-        "3. RISKS TO THE DELIVERY OF THE POLICE AND CRIME PLAN",
-        "4. IMPROVING RISKS",
-    ]
+    assert headings == HOUSE_SECTIONS + APPENDICES
     assert any(p.text.startswith("3.4\t10 of the 356 individual deliverables") for p in document.paragraphs)
     word_tables = [
         [[" ".join(cell.text.split()) for cell in row.cells] for row in table.rows] for table in document.tables
@@ -171,7 +295,8 @@ def test_pdf_carries_the_tables_and_page_numbers(committee_client):
         assert f"\n{ref} " in text or f"\n{ref}\n" in text
     assert "However, over 13,000 showing as not completed and over 5,000 cancelled." in flat
     # The table header is repeated on every page the red list spans.
-    assert flat.count("Ref Q1 Q2 Policy Area Individual Commitment Q2 Update") >= 3
+    assert flat.count("Ref Q1 Q2 Policy Area Individual Commitment Q2 Update") >= 2
+    assert "Reference Q1 Q2 Title Individual Commitment Q2 Update" in flat  # the improving list's
 
 
 def test_a_published_paper_is_frozen_and_the_live_view_moves_on(demo, client):
