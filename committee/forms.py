@@ -13,6 +13,7 @@ class PaperForm(forms.ModelForm):
             "meeting_date",
             "agenda_item",
             "title",
+            "protective_marking",
             "contact_name",
             "contact_title",
             "purpose",
@@ -24,6 +25,7 @@ class PaperForm(forms.ModelForm):
         ]
         widgets = {
             "meeting_date": forms.DateInput(attrs={"type": "date"}),
+            "protective_marking": forms.RadioSelect,
             **{
                 name: forms.Textarea(attrs={"rows": 6})
                 for name in ["purpose", "methodology", "delivery_introduction", "delivery_narrative", "recommendation"]
@@ -33,6 +35,10 @@ class PaperForm(forms.ModelForm):
             "committee_name": {"required": "Enter the committee's name"},
             "meeting_date": {"invalid": "Enter the meeting date as a real date"},
             "title": {"required": "Enter the paper's title"},
+            "protective_marking": {
+                "required": "Select the paper's protective marking",
+                "invalid_choice": "Select OFFICIAL or OFFICIAL-SENSITIVE",
+            },
             "purpose": {"required": "Enter the purpose of the report"},
             "recommendation": {"required": "Enter the recommendation"},
         }
@@ -45,6 +51,7 @@ class PaperForm(forms.ModelForm):
                 Field("meeting_date"),
                 Field.text("agenda_item", field_width=5),
                 Field.text("title"),
+                Field.radios("protective_marking", legend_size=Size.SMALL),
                 Field.text("contact_name"),
                 Field.text("contact_title"),
                 legend="The meeting",

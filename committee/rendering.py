@@ -5,20 +5,18 @@ snapshot) and renders the blocks of committee.document, so every format carries 
 same sections and tables as the page.
 """
 
-import io
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.template.loader import render_to_string
-from docx import Document
-from docx.enum.section import WD_ORIENT
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
+from django.utils import timezone
 
 from committee.document import blocks, meeting_date_text, red_then_unreported
+from committee.models import WordTemplate, marking_of
 from committee.sections import RISK_SECTIONS
-from riskreg.exports import XLSX_TYPE, csv_bytes, xlsx_bytes, xml_safe
+from committee.word import paper_docx
+from riskreg.exports import XLSX_TYPE, csv_bytes, xlsx_bytes
 
 SHEET_TITLES = {
     "red_list": "Red list",
@@ -179,6 +177,8 @@ def risk_movements_csv(content: dict) -> bytes:
 
 
 def pdf(content: dict, *, status_line: str) -> bytes:
+    """Tagged (PDF/UA-1): headings, paragraphs and tables in its structure tree for screen
+    readers, the headings as bookmarks, and its title, author, subject and language set."""
     from weasyprint import HTML  # imported here: loading Pango takes a moment
 
     html = render_to_string(
@@ -188,61 +188,17 @@ def pdf(content: dict, *, status_line: str) -> bytes:
             "blocks": blocks(content),
             "meeting": meeting_date_text(content),
             "status_line": status_line,
+            "marking": marking_of(content),
+            "office": settings.OFFICE_NAME,
+            "created": content.get("published_at") or timezone.now().isoformat(),
         },
     )
-    return HTML(string=html).write_pdf()
-
-
-def _repeat_header(row) -> None:
-    properties = row._tr.get_or_add_trPr()
-    header = OxmlElement("w:tblHeader")
-    header.set(qn("w:val"), "true")
-    properties.append(header)
+    return HTML(string=html).write_pdf(pdf_variant="pdf/ua-1", custom_metadata=True)
 
 
 def docx(content: dict, *, status_line: str) -> bytes:
-    """Real headings, numbered paragraphs and tables, for clerks who edit papers in Word."""
-    document = Document()
-    section = document.sections[0]
-    section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width, section.page_height = Cm(29.7), Cm(21)
-    for margin in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, margin, Cm(1.8))
-    document.styles["Normal"].font.name = "Arial"
-    document.styles["Normal"].font.size = Pt(10)
-
-    if content["agenda_item"]:
-        document.add_paragraph(f"Agenda Item {content['agenda_item']}").runs[0].bold = True
-    document.add_paragraph(f"{content['committee'].upper()}\n{meeting_date_text(content).upper()}").runs[0].bold = True
-    document.add_heading(content["title"].upper(), level=0)
-    document.add_paragraph(status_line).runs[0].italic = True
-
-    for block in blocks(content):
-        if block.kind == "heading":
-            document.add_heading(block.text, level=1)
-        elif block.kind == "paragraph":
-            paragraph = document.add_paragraph()
-            paragraph.paragraph_format.left_indent = Cm(1)
-            paragraph.paragraph_format.first_line_indent = Cm(-1)
-            paragraph.add_run(f"{block.number}\t").bold = True
-            paragraph.add_run(xml_safe(block.text))
-        else:
-            document.add_paragraph(block.text).runs[0].italic = True
-            table = document.add_table(rows=1, cols=len(block.columns))
-            table.style = "Table Grid"
-            for cell, heading in zip(table.rows[0].cells, block.columns, strict=True):
-                cell.text = heading
-                cell.paragraphs[0].runs[0].bold = True
-            _repeat_header(table.rows[0])
-            for row in block.rows:
-                for cell, value in zip(table.add_row().cells, row, strict=True):
-                    cell.text = xml_safe(value)
-
-    contact = content["contact"]
-    if contact["name"] or contact["title"]:
-        document.add_heading("CONTACT OFFICER", level=2)
-        document.add_paragraph(f"Name: {contact['name']}")
-        document.add_paragraph(f"Title: {contact['title']}")
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    """Built on the office's Word template when an admin has uploaded one (committee.word)."""
+    template = WordTemplate.objects.in_use()
+    return paper_docx(
+        content, blocks(content), status_line=status_line, template=bytes(template.content) if template else None
+    )
