@@ -2,7 +2,9 @@ from crispy_forms_gds.layout import Button, Field, Fieldset, Size
 from django import forms
 
 from committee.models import Paper
+from committee.word import TOO_LARGE_ADVICE, WordTemplateError, checked_template
 from riskreg.forms import form_helper
+from riskreg.tabular import max_upload_bytes, too_large_message
 
 
 class PaperForm(forms.ModelForm):
@@ -89,3 +91,31 @@ class PublishForm(forms.Form):
             *([Field.textarea("correction_reason")] if correcting else []),
             Button("publish", "Publish a correction" if correcting else "Publish the paper"),
         )
+
+
+class WordTemplateForm(forms.Form):
+    """The office's Word template: a .docx or .dotx, refused with the reason if it is not
+    one python-docx can build a paper on (committee.word.checked_template)."""
+
+    file = forms.FileField(
+        label="Upload a Word document or template",
+        help_text="A .docx or .dotx file, up to the upload limit. Its styles, page, header and footer are used.",
+        error_messages={"required": "Select a Word file to upload", "empty": "The selected file is empty"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper(Field("file"), Button("upload", "Upload the template"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".docx", ".dotx")):
+            raise forms.ValidationError("The file must be a Word document or template (.docx or .dotx)")
+        # Checked before the file is read into memory.
+        if upload.size > max_upload_bytes():
+            raise forms.ValidationError(too_large_message(TOO_LARGE_ADVICE))
+        try:
+            self.content = checked_template(upload.read())
+        except WordTemplateError as error:
+            raise forms.ValidationError(str(error)) from None
+        return upload

@@ -5,8 +5,10 @@ snapshot) and renders the blocks of committee.document, so every format carries 
 same sections and tables as the page.
 """
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -155,8 +157,70 @@ def tables(content: dict) -> list:
 
 
 def xlsx(content: dict) -> bytes:
-    """A sheet per table, in the paper's order."""
-    return xlsx_bytes((SHEET_TITLES[t.key], t.columns, t.rows) for t in tables(content))
+    """A sheet per table of the paper, in its order, and the same sheets every quarter:
+    a table the paper leaves out for having no rows is a sheet saying so."""
+    shown = {table.key: table for table in tables(content)}
+    sheets = []
+    for key, title in SHEET_TITLES.items():
+        table = shown.pop(key, None)
+        if table is not None:
+            sheets.append((title, table.columns, [[_cell(value) for value in row] for row in table.rows]))
+        else:
+            sheets.append((title, *_empty_sheet(content, key)))
+    # A table added to the paper before it is given a sheet title here still has its sheet.
+    sheets += [(table.text[:31], table.columns, table.rows) for table in shown.values()]
+    marking = marking_of(content)
+    published = content.get("published_at")
+    properties = {
+        "title": f"{content['title']}: {content['period']['label']}",
+        "subject": f"{content['committee']}, {meeting_date_text(content)}",
+        "creator": settings.OFFICE_NAME,
+        "lastModifiedBy": settings.OFFICE_NAME,
+        "keywords": f"{marking}; risk management; {content['period']['label']}",
+        "category": marking,
+        "language": "en-GB",
+        "created": _utc(datetime.fromisoformat(published) if published else timezone.now()),
+    }
+    properties["modified"] = properties["created"]
+    return xlsx_bytes(sheets, marking=marking, properties=properties)
+
+
+def _utc(moment: datetime) -> datetime:
+    """As openpyxl writes a file's times: UTC, without a time zone."""
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+WHOLE_NUMBER = re.compile(r"^(0|-?[1-9][0-9]{0,14})$")  # not "007", which is a code
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _cell(value):
+    """A cell of the paper (all text in its content) as a spreadsheet holds it: refs,
+    scores and counts as numbers, dates as dates."""
+    if isinstance(value, str):
+        if WHOLE_NUMBER.match(value):
+            return int(value)
+        if ISO_DATE.match(value):
+            try:
+                return date.fromisoformat(value)
+            except ValueError:
+                return value
+    return value
+
+
+def _empty_sheet(content: dict, key: str) -> tuple[list[str], list[list[str]]]:
+    """The columns of a table with no rows, and a row saying so."""
+    if key == "red_then_unreported":
+        table = red_then_unreported(content)
+    elif key.startswith("risks_"):
+        table = content["risks"].get(key.removeprefix("risks_"))
+    else:
+        table = content.get(key)
+    columns = table["columns"] if isinstance(table, dict) and "columns" in table else [""]
+    if table is None:
+        return columns, [["This table is not in this paper."]]
+    what = "risks" if key.startswith("risks_") else "commitments"
+    return columns, [[f"No {what} in this table for {content['period']['short']}."]]
 
 
 def list_csv(content: dict, key: str) -> bytes:

@@ -25,9 +25,10 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor, Twips
 
-from committee.document import meeting_date_text
+from committee.document import Block, meeting_date_text
 from committee.models import marking_of
 from riskreg.exports import xml_safe
+from riskreg.tabular import MAX_UNPACKED_RATIO, max_upload_bytes, too_large_message
 
 FONT = "Arial"
 LANGUAGE = "en-GB"
@@ -48,19 +49,20 @@ class WordTemplateError(ValueError):
 # A .dotx is a .docx whose main part says "template": python-docx opens only documents.
 _TEMPLATE_TYPE = b"application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"
 _DOCUMENT_TYPE = b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
-# A real template unpacks to a few times its size; a "zip bomb" to thousands.
-MAX_UNPACKED_RATIO = 10
+TOO_LARGE_ADVICE = "Save it without the sample text and large pictures."
 
 
-def checked_template(content: bytes, *, limit: int) -> bytes:
-    """The uploaded template as a .docx python-docx can build on, or WordTemplateError.
+def checked_template(content: bytes) -> bytes:
+    """The uploaded template as a .docx a paper can be built on, or WordTemplateError.
 
-    Refuses a file over `limit` bytes, anything that is not a Word document or template,
-    and a file that would unpack to far more than its size."""
+    Refuses, as the imports do (riskreg.tabular), a file over the upload limit and one
+    that would unpack to far more than that (a "zip bomb"); then anything that is not a
+    Word document or template, and one a paper cannot be built on."""
+    limit = max_upload_bytes()
     if not content:
         raise WordTemplateError("The file is empty.")
     if len(content) > limit:
-        raise WordTemplateError(f"The file is larger than {limit / (1024 * 1024):g} MB.")
+        raise WordTemplateError(too_large_message(TOO_LARGE_ADVICE))
     not_word = "The file is not a Word document or template (.docx or .dotx)."
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
@@ -76,10 +78,26 @@ def checked_template(content: bytes, *, limit: int) -> bytes:
     if _TEMPLATE_TYPE in types:
         content = _as_document(archive, types.replace(_TEMPLATE_TYPE, _DOCUMENT_TYPE))
     try:
-        Document(io.BytesIO(content))
+        paper_docx(SAMPLE, SAMPLE_BLOCKS, status_line="", template=content)
     except Exception:  # python-docx and lxml raise many kinds for a damaged file
         raise WordTemplateError("The Word file could not be opened: it may be damaged.") from None
     return content
+
+
+# A paper of one section, paragraph and table, built on an uploaded template to check it.
+SAMPLE = {
+    "committee": "Committee",
+    "meeting_date": "",
+    "agenda_item": "1",
+    "title": "Title",
+    "period": {"label": "Quarter"},
+    "contact": {"name": "Name", "title": "Title"},
+}
+SAMPLE_BLOCKS = [
+    Block("heading", text="1. HEADING"),
+    Block("paragraph", text="Text", number="1.1"),
+    Block("table", text="Caption", key="sample", columns=["Ref", "Text"], rows=[["1", "Text"]]),
+]
 
 
 def _as_document(archive: zipfile.ZipFile, types: bytes) -> bytes:
