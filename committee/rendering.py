@@ -243,6 +243,7 @@ def risk_movements_csv(content: dict) -> bytes:
 def pdf(content: dict, *, status_line: str) -> bytes:
     """Tagged (PDF/UA-1): headings, paragraphs and tables in its structure tree for screen
     readers, the headings as bookmarks, and its title, author, subject and language set."""
+    import pydyf  # WeasyPrint's PDF writer
     from weasyprint import HTML  # imported here: loading Pango takes a moment
 
     html = render_to_string(
@@ -257,7 +258,12 @@ def pdf(content: dict, *, status_line: str) -> bytes:
             "created": content.get("published_at") or timezone.now().isoformat(),
         },
     )
-    return HTML(string=html).write_pdf(pdf_variant="pdf/ua-1", custom_metadata=True)
+    marking = marking_of(content)
+
+    def with_marking(document, pdf) -> None:
+        pdf.info["ProtectiveMarking"] = pydyf.String(marking)  # a custom property, as Word's and Excel's
+
+    return HTML(string=html).write_pdf(pdf_variant="pdf/ua-1", finisher=with_marking)
 
 
 def docx(content: dict, *, status_line: str) -> bytes:
