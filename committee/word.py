@@ -254,10 +254,11 @@ def _styles(document) -> None:
             style.font.bold = True
     for name in ("Heading 1", "Heading 2", "Caption"):
         document.styles[name].paragraph_format.keep_with_next = True
-    table_text = _style(document, TABLE_TEXT)
-    table_text.font.size = Pt(8.5)
-    table_text.paragraph_format.space_after = Pt(0)
-    table_text.paragraph_format.line_spacing = 1.0
+    if TABLE_TEXT not in [style.name for style in document.styles]:  # a template's own is kept
+        table_text = _style(document, TABLE_TEXT)
+        table_text.font.size = Pt(8.5)
+        table_text.paragraph_format.space_after = Pt(0)
+        table_text.paragraph_format.line_spacing = 1.0
 
 
 def _properties(document, content: dict) -> None:

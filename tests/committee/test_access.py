@@ -98,7 +98,14 @@ def _count(client, url):
 
 
 @pytest.mark.parametrize(
-    "url", [PAPER + "?live=1", PAPER + "red-list.csv?live=1", PAPER + "report.xlsx?live=1", "/committee/"]
+    "url",
+    [
+        PAPER + "?live=1",
+        PAPER + "red-list.csv?live=1",
+        PAPER + "report.xlsx?live=1",
+        PAPER + "report.docx?live=1",
+        "/committee/",
+    ],
 )
 def test_the_paper_and_its_downloads_run_the_same_queries_at_10_and_150_commitments(client_as_admin, periods, url):
     from django.core.management import call_command
