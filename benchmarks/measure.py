@@ -77,6 +77,7 @@ def pages(plan, period):
         ("paper DOCX", "download", "committee", f"{paper}report.docx"),
         ("paper XLSX", "download", "committee", f"{paper}report.xlsx"),
         ("paper red list CSV", "download", "committee", f"{paper}red-list.csv"),
+        ("Word template (admin)", "html", "admin", "/committee/word-template/"),
     ]
 
 

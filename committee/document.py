@@ -24,6 +24,7 @@ class Block:
     appendix: bool = False  # a heading that starts an appendix, on a new page
     landscape: bool = False  # an appendix heading whose appendix is printed landscape (Appendix 2)
     wide: bool = False  # a table that scrolls in its own region on a narrow screen
+    closing: bool = False  # the recommendation and contact officer: printed with what precedes them
 
 
 RED_MEANING = (
@@ -149,8 +150,10 @@ def blocks(content: dict) -> list[Block]:
         out.append(n.paragraph(f"No commitment recorded as Red in {p} has improved in {q}."))
 
     out += _risk_sections(content, n)
-    out += [n.heading("Recommendation"), *(n.paragraph(t) for t in content["recommendation"])]
-    out += _contact(content)
+    closing = [n.heading("Recommendation"), *(n.paragraph(t) for t in content["recommendation"]), *_contact(content)]
+    for block in closing:
+        block.closing = True
+    out += closing
     out += _appendices(content, p, q)
     return out
 

@@ -10,10 +10,18 @@ DEFAULT_PURPOSE = (
 DEFAULT_RECOMMENDATION = "The Committee note the contents of the report and appendices."
 
 
+class ProtectiveMarking(models.TextChoices):
+    """The Government Security Classification a paper carries on every page of every format."""
+
+    OFFICIAL = "OFFICIAL", "OFFICIAL"
+    OFFICIAL_SENSITIVE = "OFFICIAL-SENSITIVE", "OFFICIAL-SENSITIVE"
+
+
 # What a new quarter's paper copies from the quarter before's: the words that rarely
 # change and the contact officer. The meeting and the narrative are the quarter's own.
 CARRIED_FORWARD = [
     "committee_name",
+    "protective_marking",
     "title",
     "purpose",
     "methodology",
@@ -42,6 +50,12 @@ class Paper(models.Model):
     meeting_date = models.DateField(null=True, blank=True)
     agenda_item = models.CharField(max_length=20, blank=True)
     title = models.CharField(max_length=200, default="OPCC Risk Management Update")
+    protective_marking = models.CharField(
+        max_length=20,
+        choices=ProtectiveMarking,
+        default=ProtectiveMarking.OFFICIAL,
+        help_text="Shown at the top and bottom of every page of the paper and its files.",
+    )
     purpose = models.TextField(default=DEFAULT_PURPOSE, help_text="One paragraph per blank-line-separated block.")
     methodology = models.TextField(blank=True, help_text="Section 2: risk management methodology.")
     delivery_introduction = models.TextField(
@@ -109,7 +123,18 @@ class PublishedPaper(models.Model):
 
 
 # The snapshot's small values that the page around the paper and the files' names show.
-HEADING_KEYS = ["committee", "meeting_date", "agenda_item", "title", "period"]
+HEADING_KEYS = ["committee", "meeting_date", "agenda_item", "title", "period", "protective_marking"]
+
+
+def heading_of(content: dict) -> dict:
+    """The snapshot's HEADING_KEYS (those it has: older snapshots lack the newer keys)."""
+    return {key: content[key] for key in HEADING_KEYS if key in content}
+
+
+def marking_of(content: dict) -> str:
+    """The paper's protective marking, from its content or heading. Papers published
+    before they carried one were OFFICIAL."""
+    return content.get("protective_marking") or ProtectiveMarking.OFFICIAL
 
 
 class PublishedPage(models.Model):
@@ -145,3 +170,32 @@ class PublishedFile(models.Model):
 
     def __str__(self):
         return f"{self.name} of {self.version}"
+
+
+class WordTemplateQuerySet(models.QuerySet):
+    def in_use(self):
+        """The template every paper's Word file is built on, or None for the built-in one."""
+        return self.order_by("-uploaded_at", "-pk").first()
+
+
+class WordTemplate(models.Model):
+    """The office's own Word template (its styles, logo, header and footer), uploaded by a
+    register admin: every paper's Word file is then built on it. Kept in the database, as
+    the papers' files are (PublishedFile), so every app server and worker has it."""
+
+    filename = models.CharField(max_length=200)
+    content = models.BinaryField()
+    uploaded_at = models.DateTimeField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = WordTemplateQuerySet.as_manager()
+    # Who uploaded or removed which template, when; not the file itself.
+    history = HistoricalRecords(excluded_fields=["content"])
+
+    class Meta:
+        verbose_name = "Word template"
+
+    def __str__(self):
+        return self.filename

@@ -5,20 +5,19 @@ snapshot) and renders the blocks of committee.document, so every format carries 
 same sections and tables as the page.
 """
 
-import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 
+from django.conf import settings
 from django.template.loader import render_to_string
-from docx import Document
-from docx.enum.section import WD_ORIENT, WD_SECTION
-from docx.enum.text import WD_BREAK
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
+from django.utils import timezone
 
-from committee.document import blocks, meeting_date_text, red_then_unreported, spreadsheet_tables
+from committee.document import blocks, churn_appendix, meeting_date_text, red_then_unreported, spreadsheet_tables
+from committee.models import WordTemplate, marking_of
 from committee.sections import RISK_SECTIONS
+from committee.word import paper_docx
 from riskreg.exports import XLSX_TYPE, csv_bytes, xlsx_bytes, xml_safe, xml_safe_all
 
 SHEET_TITLES = {
@@ -162,8 +161,72 @@ def tables(content: dict) -> list:
 
 
 def xlsx(content: dict) -> bytes:
-    """A sheet per table, in the paper's order."""
-    return xlsx_bytes((SHEET_TITLES[t.key], t.columns, t.rows) for t in tables(content))
+    """A sheet per table of the paper, in its order, and the same sheets every quarter:
+    a table the paper leaves out for having no rows is a sheet saying so."""
+    shown = {table.key: table for table in tables(content)}
+    sheets = []
+    for key, title in SHEET_TITLES.items():
+        table = shown.pop(key, None)
+        if table is not None:
+            sheets.append((title, table.columns, [[_cell(value) for value in row] for row in table.rows]))
+        else:
+            sheets.append((title, *_empty_sheet(content, key)))
+    # A table added to the paper before it is given a sheet title here still has its sheet.
+    sheets += [(table.text[:31], table.columns, table.rows) for table in shown.values()]
+    marking = marking_of(content)
+    published = content.get("published_at")
+    properties = {
+        "title": f"{content['title']}: {content['period']['label']}",
+        "subject": f"{content['committee']}, {meeting_date_text(content)}",
+        "creator": settings.OFFICE_NAME,
+        "lastModifiedBy": settings.OFFICE_NAME,
+        "keywords": f"{marking}; risk management; {content['period']['label']}",
+        "category": marking,
+        "language": "en-GB",
+        "created": _utc(datetime.fromisoformat(published) if published else timezone.now()),
+    }
+    properties["modified"] = properties["created"]
+    return xlsx_bytes(sheets, marking=marking, properties=properties)
+
+
+def _utc(moment: datetime) -> datetime:
+    """As openpyxl writes a file's times: UTC, without a time zone."""
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+WHOLE_NUMBER = re.compile(r"^(0|-?[1-9][0-9]{0,14})$")  # not "007", which is a code
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _cell(value):
+    """A cell of the paper (all text in its content) as a spreadsheet holds it: refs,
+    scores and counts as numbers, dates as dates."""
+    if isinstance(value, str):
+        if WHOLE_NUMBER.match(value):
+            return int(value)
+        if ISO_DATE.match(value):
+            try:
+                return date.fromisoformat(value)
+            except ValueError:
+                return value
+    return value
+
+
+def _empty_sheet(content: dict, key: str) -> tuple[list[str], list[list[str]]]:
+    """The columns of a table with no rows, and a row saying so."""
+    if key == "red_then_unreported":
+        table = red_then_unreported(content)
+    elif key.startswith("risks_"):
+        table = content["risks"].get(key.removeprefix("risks_"))
+    else:
+        table = content.get(key)
+    columns = table["columns"] if isinstance(table, dict) and "columns" in table else [""]
+    if key == "churn" and content["previous"] is not None and not churn_appendix(content):
+        return [""], [["The admin left this appendix out of this paper."]]
+    if table is None:
+        return columns, [["This table is not in this paper."]]
+    what = "risks" if key.startswith("risks_") else "commitments"
+    return columns, [[f"No {what} in this table for {content['period']['short']}."]]
 
 
 def list_csv(content: dict, key: str) -> bytes:
@@ -184,6 +247,9 @@ def risk_movements_csv(content: dict) -> bytes:
 
 
 def pdf(content: dict, *, status_line: str) -> bytes:
+    """Tagged (PDF/UA-1): headings, paragraphs and tables in its structure tree for screen
+    readers, the headings as bookmarks, and its title, author, subject and language set."""
+    import pydyf  # WeasyPrint's PDF writer
     from weasyprint import HTML  # imported here: loading Pango takes a moment
 
     html = render_to_string(
@@ -193,71 +259,22 @@ def pdf(content: dict, *, status_line: str) -> bytes:
             "blocks": blocks(content),
             "meeting": meeting_date_text(content),
             "status_line": status_line,
+            "marking": marking_of(content),
+            "office": settings.OFFICE_NAME,
+            "created": content.get("published_at") or timezone.now().isoformat(),
         },
     )
-    return HTML(string=html).write_pdf()
+    marking = marking_of(content)
 
+    def with_marking(document, pdf) -> None:
+        pdf.info["ProtectiveMarking"] = pydyf.String(marking)  # a custom property, as Word's and Excel's
 
-def _repeat_header(row) -> None:
-    properties = row._tr.get_or_add_trPr()
-    header = OxmlElement("w:tblHeader")
-    header.set(qn("w:val"), "true")
-    properties.append(header)
+    return HTML(string=html).write_pdf(pdf_variant="pdf/ua-1", finisher=with_marking)
 
 
 def docx(content: dict, *, status_line: str) -> bytes:
-    """Real headings, numbered paragraphs and tables, for clerks who edit papers in Word."""
-    document = Document()
-    section = document.sections[0]
-    section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width, section.page_height = Cm(29.7), Cm(21)
-    for margin in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, margin, Cm(1.8))
-    document.styles["Normal"].font.name = "Arial"
-    document.styles["Normal"].font.size = Pt(10)
-
-    if content["agenda_item"]:
-        document.add_paragraph(f"Agenda Item {content['agenda_item']}").runs[0].bold = True
-    document.add_paragraph(f"{content['committee'].upper()}\n{meeting_date_text(content).upper()}").runs[0].bold = True
-    document.add_heading(content["title"].upper(), level=0)
-    document.add_paragraph(status_line).runs[0].italic = True
-
-    for block in blocks(content):
-        if block.kind == "heading":
-            _start_appendix(document, block)
-            document.add_heading(block.text, level=1)
-        elif block.kind == "paragraph" and not block.number:
-            document.add_paragraph(xml_safe(block.text))
-        elif block.kind == "paragraph":
-            paragraph = document.add_paragraph()
-            paragraph.paragraph_format.left_indent = Cm(1)
-            paragraph.paragraph_format.first_line_indent = Cm(-1)
-            paragraph.add_run(f"{block.number}\t").bold = True
-            paragraph.add_run(xml_safe(block.text))
-        else:
-            document.add_paragraph(block.text).runs[0].italic = True
-            table = document.add_table(rows=1, cols=len(block.columns))
-            table.style = "Table Grid"
-            for cell, heading in zip(table.rows[0].cells, block.columns, strict=True):
-                cell.text = heading
-                cell.paragraphs[0].runs[0].bold = True
-            _repeat_header(table.rows[0])
-            for row in block.rows:
-                for cell, value in zip(table.add_row().cells, row, strict=True):
-                    cell.text = xml_safe(value)
-
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
-
-
-def _start_appendix(document, block) -> None:
-    """An appendix starts on a new page; Appendix 2 (the register's wide table) in a
-    landscape section of its own."""
-    if block.landscape:
-        section = document.add_section(WD_SECTION.NEW_PAGE)
-        section.orientation = WD_ORIENT.LANDSCAPE
-        if section.page_width < section.page_height:
-            section.page_width, section.page_height = section.page_height, section.page_width
-    elif block.appendix:
-        document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    """Built on the office's Word template when an admin has uploaded one (committee.word)."""
+    template = WordTemplate.objects.in_use()
+    return paper_docx(
+        content, blocks(content), status_line=status_line, template=bytes(template.content) if template else None
+    )

@@ -228,6 +228,7 @@ def build_report(paper) -> dict:
         "meeting_date": paper.meeting_date.isoformat() if paper.meeting_date else "",
         "agenda_item": paper.agenda_item,
         "title": paper.title,
+        "protective_marking": paper.protective_marking,
         "period": {
             "label": current.label,
             "short": current.short_label,

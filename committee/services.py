@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from committee import rendering
 from committee.document import published_status_line
-from committee.models import HEADING_KEYS, Paper, PublishedFile, PublishedPage, PublishedPaper
+from committee.models import Paper, PublishedFile, PublishedPage, PublishedPaper, WordTemplate, heading_of
 from committee.report import build_report
 from riskreg import queue
 
@@ -69,9 +69,7 @@ def published_page(version: PublishedPaper) -> PublishedPage:
     except PublishedPage.DoesNotExist:
         pass
     content = version.content  # the whole snapshot: loaded here if the version deferred it
-    page = PublishedPage(
-        version=version, heading={key: content[key] for key in HEADING_KEYS}, body=rendering.page_body(content)
-    )
+    page = PublishedPage(version=version, heading=heading_of(content), body=rendering.page_body(content))
     try:
         with transaction.atomic():
             page.save()
@@ -96,6 +94,8 @@ def published_page_body(page: PublishedPage) -> bytes:
 def _render(version: PublishedPaper, name: str) -> bytes:
     content = version.content  # the whole snapshot: loaded here if the version deferred it
     status_line = published_status_line(content, version=version.version, correction_reason=version.correction_reason)
+    # The Word file's and the PDF's properties say when the paper was published.
+    content = {**content, "published_at": version.published_at.isoformat()}
     return rendering.download(name, content, status_line=status_line)
 
 
@@ -196,3 +196,26 @@ def published_file_or_pending(*, version: PublishedPaper, name: str) -> bytes | 
     # With a backend that runs each task as it is queued (the tests'), it is stored now.
     stored = version.files.filter(name=name).values_list("content", flat=True).first()
     return bytes(stored) if stored is not None else published_files_pending(version, [name])[name]
+
+
+@transaction.atomic
+def word_template_upload(*, filename: str, content: bytes, by) -> WordTemplate:
+    """Every paper's Word file is built on this template from now on: the files of versions
+    already published stay as they were sent. `content` is checked (committee.word.checked_template)."""
+    if not can_manage_papers(by):
+        raise PermissionDenied
+    template = WordTemplate.objects.create(
+        filename=filename[:200], content=content, uploaded_at=timezone.now(), uploaded_by=by
+    )
+    for older in WordTemplate.objects.exclude(pk=template.pk):
+        older.delete()  # one by one, so each removal is in the history
+    return template
+
+
+@transaction.atomic
+def word_template_remove(*, by) -> None:
+    """Back to the built-in house style."""
+    if not can_manage_papers(by):
+        raise PermissionDenied
+    for template in WordTemplate.objects.all():
+        template.delete()

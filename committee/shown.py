@@ -13,7 +13,7 @@ from django.utils import timezone
 from commitments.models import ReportingPeriod
 from committee import rendering, services
 from committee.document import download_name, meeting_date_text, published_status_line
-from committee.models import HEADING_KEYS, Paper, PublishedPage, PublishedPaper
+from committee.models import Paper, PublishedPage, PublishedPaper, heading_of, marking_of
 from committee.report import build_report
 
 
@@ -39,6 +39,10 @@ class Shown:
     @property
     def meeting(self) -> str:
         return meeting_date_text(self.heading)
+
+    @property
+    def marking(self) -> str:
+        return marking_of(self.heading)
 
     def _file(self, download: rendering.Download, content: bytes, what: str) -> File:
         return File(download_name(self.heading, what, download.extension), download.content_type, content)
@@ -125,7 +129,7 @@ def shown_paper(request, fy: str, q: str) -> Live | Published:
         if not request.user.is_staff_member():
             raise Http404("This paper has not been published.")
         report = build_report(paper)
-        return Live(period, paper, versions, {key: report[key] for key in HEADING_KEYS}, report)
+        return Live(period, paper, versions, heading_of(report), report)
     version = versions[0]
     if "version" in request.GET:
         version = next((v for v in versions if str(v.version) == request.GET["version"]), None)

@@ -10,8 +10,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from commitments.models import ReportingPeriod
 from committee import rendering, services
-from committee.forms import PaperForm, PublishForm
-from committee.models import CARRIED_FORWARD, Paper, PublishedPaper
+from committee.forms import PaperForm, PublishForm, WordTemplateForm
+from committee.models import CARRIED_FORWARD, Paper, PublishedPaper, WordTemplate
 from committee.report import risk_sentences
 from committee.shown import shown_paper
 from riskreg.forms import posted
@@ -32,7 +32,8 @@ def paper_list(request):
         versions = sorted(paper.versions.all(), key=lambda v: v.version) if paper else []
         if versions or request.user.is_staff_member():
             rows.append((period, paper, versions))
-    return render(request, "committee/paper_list.html", {"rows": rows})
+    context = {"rows": rows, "can_manage": services.can_manage_papers(request.user)}
+    return render(request, "committee/paper_list.html", context)
 
 
 # Where the paper's body goes in the page. Autoescaped text cannot contain "<", so no
@@ -133,3 +134,22 @@ def paper_publish(request, fy, q):
         "committee/paper_publish.html",
         {"form": form, "period": period, "paper": paper, "correcting": correcting},
     )
+
+
+@require_http_methods(["GET", "POST"])
+def word_template(request):
+    """The office's Word template, which every paper's Word file is built on."""
+    if not services.can_manage_papers(request.user):
+        raise PermissionDenied
+    if request.method == "POST" and "remove" in request.POST:
+        services.word_template_remove(by=request.user)
+        messages.success(request, "Papers' Word files are now built in the register's own house style.")
+        return redirect("committee:word_template")
+    form = WordTemplateForm(posted(request), request.FILES if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        services.word_template_upload(filename=upload.name, content=form.content, by=request.user)
+        messages.success(request, f"Papers' Word files are now built on {upload.name}.")
+        return redirect("committee:word_template")
+    in_use = WordTemplate.objects.defer("content").select_related("uploaded_by").order_by("-uploaded_at").first()
+    return render(request, "committee/word_template.html", {"form": form, "in_use": in_use})

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from django.http import HttpResponse
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Alignment, Font
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -71,10 +72,25 @@ def csv_response(filename: str, header: Row, rows: Iterable[Row]) -> HttpRespons
     return _attachment(HttpResponse(csv_bytes(header, rows), content_type="text/csv; charset=utf-8"), filename)
 
 
-def xlsx_bytes(sheets: Iterable[tuple[str, Row, Iterable[Row]]]) -> bytes:
-    """One worksheet per (title, header, rows)."""
+def _header_text(text: str) -> str:
+    """Text for a print header or footer, where "&" starts a code (&P is the page number)."""
+    return text.replace("&", "&&")
+
+
+def xlsx_bytes(
+    sheets: Iterable[tuple[str, Row, Iterable[Row]]], *, marking: str = "", properties: dict | None = None
+) -> bytes:
+    """One worksheet per (title, header, rows), each ready to sort, filter and print: the
+    header frozen and filtered, landscape on A4, one page wide, the header row repeated
+    on every printed page, and "Page X of Y" (and the protective marking, if given) in
+    the print header and footer. Numbers and dates stay numbers and dates; text is
+    neutralised. `properties`: the workbook's (title, subject, creator, keywords, ...)."""
     workbook = Workbook()
     workbook.remove(workbook.active)
+    for name, value in (properties or {}).items():
+        setattr(workbook.properties, name, value)
+    if marking:
+        workbook.custom_doc_props.append(StringProperty(name="Protective marking", value=marking))
     for title, header, rows in sheets:
         sheet = workbook.create_sheet(title=title[:31])
         sheet.append(list(header))
@@ -87,10 +103,32 @@ def xlsx_bytes(sheets: Iterable[tuple[str, Row, Iterable[Row]]]) -> bytes:
             sheet.column_dimensions[column[0].column_letter].width = min(max(width, 8), 60)
             for cell in column[1:]:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
+                if cell.is_date:
+                    cell.number_format = DATE_FORMAT
         sheet.freeze_panes = "A2"
+        sheet.auto_filter.ref = sheet.dimensions
+        _print_set_up(sheet, marking)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+DATE_FORMAT = "d mmmm yyyy"  # as the pages write dates: 11 December 2025
+
+
+def _print_set_up(sheet, marking: str) -> None:
+    sheet.page_setup.orientation = sheet.ORIENTATION_LANDSCAPE
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0  # as many pages down as the rows need
+    sheet.print_title_rows = "1:1"
+    sheet.oddHeader.left.text = "&A"  # the sheet's name
+    sheet.oddFooter.right.text = "Page &P of &N"
+    if marking:
+        for part in (sheet.oddHeader.center, sheet.oddFooter.center):
+            part.text = _header_text(marking)
+            part.font = "Arial,Bold"
 
 
 def xlsx_response(filename: str, sheets: Iterable[tuple[str, Row, Iterable[Row]]]) -> HttpResponse:

@@ -39,10 +39,10 @@ def max_upload_bytes() -> int:
     return getattr(settings, "RISKREG_MAX_UPLOAD_BYTES", MAX_UPLOAD_BYTES_DEFAULT)
 
 
-def too_large_message() -> str:
+def too_large_message(advice: str = "Split it or remove rows.") -> str:
     limit = max_upload_bytes()
     size = f"{limit / (1024 * 1024):g} MB" if limit >= 1024 * 1024 else f"{limit / 1024:g} KB"
-    return f"The file is larger than {size}. Split it or remove rows."
+    return f"The file is larger than {size}. {advice}"
 
 
 def read_table(filename: str, content: bytes) -> tuple[list[str], list[TabularRow]]:

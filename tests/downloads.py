@@ -63,3 +63,37 @@ def pdf_pages(content: bytes) -> list[str]:
 def pdf_text(content: bytes) -> str:
     """The PDF's text with whitespace made single spaces (lines wrap anywhere)."""
     return " ".join("\n".join(pdf_pages(content)).split())
+
+
+def docx_numbered(document) -> list[str]:
+    """Each paragraph of the body as Word shows it: the number Word's own numbering gives
+    it (numbering.xml's levels, counted as Word counts them) before its text."""
+    from docx.oxml.ns import qn
+
+    numbering = document.part.numbering_part.element
+    abstract = {
+        a.get(qn("w:abstractNumId")): {
+            int(lvl.get(qn("w:ilvl"))): lvl.find(qn("w:lvlText")).get(qn("w:val")) for lvl in a.findall(qn("w:lvl"))
+        }
+        for a in numbering.findall(qn("w:abstractNum"))
+    }
+    levels = {
+        int(num.get(qn("w:numId"))): abstract[num.find(qn("w:abstractNumId")).get(qn("w:val"))]
+        for num in numbering.findall(qn("w:num"))
+    }
+    counters: dict[int, list[int]] = {}
+    shown = []
+    for paragraph in document.paragraphs:
+        numbered = paragraph._p.pPr.numPr if paragraph._p.pPr is not None else None
+        if numbered is None or numbered.numId is None:
+            shown.append(paragraph.text)
+            continue
+        num_id, level = numbered.numId.val, numbered.ilvl.val if numbered.ilvl is not None else 0
+        counts = counters.setdefault(num_id, [0] * 9)
+        counts[level] += 1
+        counts[level + 1 :] = [0] * (8 - level)
+        number = levels[num_id][level]
+        for n in range(level + 1):
+            number = number.replace(f"%{n + 1}", str(counts[n]))
+        shown.append(f"{number} {paragraph.text}")
+    return shown

@@ -29,3 +29,11 @@ def paper_rows(block, screen: bool):
             parts.append(f"\n      {cell}\n      ")
         parts.append("\n    </tr>\n    ")
     return mark_safe("".join(parts))  # every value escaped above; rag_tag escapes its own
+
+
+@register.filter
+def css_string(value) -> str:
+    """`value` as the text of a CSS string in double quotes (a page's margin box): every
+    character but letters, digits and spaces escaped the CSS way (\\2D for "-"), so a
+    committee named with quotes or a backslash can neither end the string nor the style."""
+    return mark_safe("".join(c if c.isalnum() or c == " " else f"\\{ord(c):X} " for c in str(value)))

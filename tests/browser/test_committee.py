@@ -68,3 +68,28 @@ def test_paper_edit_page_and_live_view_pass_axe(page, live_server, demo):
     page.goto(f"{live_server.url}/committee/2025-26/q3/")
     assert "Live view of 2025/26 Q3" in page.inner_text("main")
     assert axe_violations(page) == []
+
+
+def test_the_word_template_page_passes_axe_with_a_refusal_and_with_a_template_in_use(page, live_server, demo, tmp_path):
+    from docx import Document
+
+    sign_in(page, live_server, "admin")
+    page.goto(f"{live_server.url}/committee/")
+    page.get_by_role("link", name="The Word template").click()
+    (tmp_path / "notes.docx").write_bytes(b"not a Word file")
+    page.get_by_label("Upload a Word document or template").set_input_files(tmp_path / "notes.docx")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Upload the template").click()
+    assert page.title().startswith("Error: ")
+    assert "The file is not a Word document or template" in page.inner_text(".govuk-error-summary")
+    assert axe_violations(page) == []
+
+    buffer = io.BytesIO()
+    Document().save(buffer)
+    (tmp_path / "house.docx").write_bytes(buffer.getvalue())
+    page.get_by_label("Upload a Word document or template").set_input_files(tmp_path / "house.docx")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Upload the template").click()
+    assert "Papers' Word files are now built on house.docx." in page.inner_text(".govuk-notification-banner")
+    assert "In use: house.docx" in page.inner_text("main")
+    assert axe_violations(page) == []

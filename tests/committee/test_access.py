@@ -27,7 +27,14 @@ def test_only_register_admins_edit_and_publish_papers(client, demo, username, ca
     assert client.get(PAPER + "publish/").status_code == expected
     response = client.post(
         PAPER + "edit/",
-        {"committee_name": "Hacked", "meeting_date": "2025-12-11", "title": "x", "purpose": "x", "recommendation": "x"},
+        {
+            "committee_name": "Hacked",
+            "meeting_date": "2025-12-11",
+            "title": "x",
+            "protective_marking": "OFFICIAL",
+            "purpose": "x",
+            "recommendation": "x",
+        },
     )
     assert response.status_code == (302 if can_edit else 403)
     assert (Paper.objects.get().committee_name == "Hacked") is can_edit
@@ -55,7 +62,13 @@ def test_publishing_needs_a_meeting_date(client, demo):
     client.force_login(User.objects.get(username="admin"))
     client.post(
         "/committee/2025-26/q3/edit/",
-        {"committee_name": "Joint Audit Committee", "title": "Update", "purpose": "P", "recommendation": "R"},
+        {
+            "committee_name": "Joint Audit Committee",
+            "title": "Update",
+            "protective_marking": "OFFICIAL",
+            "purpose": "P",
+            "recommendation": "R",
+        },
     )
 
     response = client.post("/committee/2025-26/q3/publish/", {})
@@ -92,7 +105,14 @@ def _count(client, url):
 
 @pytest.mark.parametrize(
     "url",
-    [PAPER + "?live=1", PAPER + "red-list.csv?live=1", PAPER + "report.xlsx?live=1", "/committee/", PAPER + "edit/"],
+    [
+        PAPER + "?live=1",
+        PAPER + "red-list.csv?live=1",
+        PAPER + "report.xlsx?live=1",
+        PAPER + "report.docx?live=1",
+        "/committee/",
+        PAPER + "edit/",
+    ],
 )
 def test_the_paper_and_its_downloads_run_the_same_queries_at_10_and_150_commitments(client_as_admin, periods, url):
     from django.core.management import call_command

@@ -47,5 +47,12 @@ def test_each_risk_section_has_one_name_in_the_workbook_and_the_movements_csv(pe
 
     names = ["New risks", "Under consideration", "Increased", "Reduced", "Closed and de-escalated"]
     # After the lists the paper prints, before its appendices.
-    assert sheets == [*names, "Appendix 1 Movement", "Appendix 2 Risk register"]
+    assert sheets == [
+        "Red list",
+        "Red before, no update",
+        "Improving",
+        *names,
+        "Appendix 1 Movement",
+        "Appendix 2 Risk register",
+    ]
     assert sections == names

@@ -51,6 +51,7 @@ AUDITED = [
     "risks.Band",
     "committee.Paper",
     "committee.PublishedPaper",
+    "committee.WordTemplate",
 ]
 
 

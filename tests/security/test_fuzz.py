@@ -374,6 +374,7 @@ def test_a_year_too_large_for_a_date_is_a_form_error(client_as_smt_lead, risk_wo
     ),
     agenda_item=st.text(max_size=30),
     statuses_assessed_in=st.text(max_size=60),
+    protective_marking=st.one_of(st.sampled_from(["OFFICIAL", "OFFICIAL-SENSITIVE", "SECRET", ""]), short_text),
     meeting_date=st.one_of(
         st.sampled_from(["2025-12-11", "2025-02-30", "11/12/2025", "0000-01-01", "99999-01-01", ""]),
         st.dates().map(str),
@@ -382,11 +383,12 @@ def test_a_year_too_large_for_a_date_is_a_form_error(client_as_smt_lead, risk_wo
     quarter=st.sampled_from(["q2", "q3"]),
 )
 def test_random_values_at_the_paper_form(
-    client_as_admin, periods, fields, agenda_item, statuses_assessed_in, meeting_date, quarter
+    client_as_admin, periods, fields, agenda_item, statuses_assessed_in, protective_marking, meeting_date, quarter
 ):
     data = {
         **fields,
         "agenda_item": agenda_item,
+        "protective_marking": protective_marking,
         "statuses_assessed_in": statuses_assessed_in,
         "meeting_date": meeting_date,
     }
@@ -397,5 +399,5 @@ def test_random_values_at_the_paper_form(
 def test_the_fuzzed_forms_are_the_forms_people_use(client_as_admin, periods):
     # Guard against fuzzing a form that has moved: the fields above are the form's fields.
     html = client_as_admin.get(reverse("committee:paper_edit", args=["2025-26", "q3"])).content.decode()
-    for name in ("committee_name", "meeting_date", "agenda_item", "purpose", "recommendation"):
+    for name in ("committee_name", "meeting_date", "agenda_item", "protective_marking", "purpose", "recommendation"):
         assert f'name="{name}"' in html

@@ -178,6 +178,8 @@ TABLE = {
 
     ("committee:papers", "GET"):                     SIGNED_IN,
     ("committee:papers", "POST"):                    NOT_ALLOWED,
+    ("committee:word_template", "GET"):              ADMIN_ONLY,
+    ("committee:word_template", "POST"):             ADMIN_ONLY,
     ("committee:paper", "GET"):                      SIGNED_IN,
     ("committee:paper", "POST"):                     NOT_ALLOWED,
     # An unpublished paper's live view is for OPCC staff only.

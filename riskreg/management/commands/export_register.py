@@ -50,6 +50,8 @@ MODELS = [
     # The page and files as rendered from each version: a restored register serves the same bytes.
     "committee.publishedpage",
     "committee.publishedfile",
+    # The office's Word template, which the papers' Word files are built on.
+    "committee.wordtemplate",
 ]
 # Not register data: the commitments register's cache token, which the migrations create
 # and the restore's own saves renew.
