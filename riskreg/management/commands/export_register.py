@@ -52,8 +52,8 @@ MODELS = [
     "committee.publishedfile",
 ]
 # Not register data: the commitments register's cache token, which the migrations create
-# and the restore's own saves renew.
-NOT_EXPORTED = ["commitments.registerversion"]
+# and the restore's own saves renew; imports waiting to be confirmed, and the imports' locks.
+NOT_EXPORTED = ["commitments.registerversion", "riskreg.pendingimport", "riskreg.registerlock"]
 
 
 def history_models() -> list:
