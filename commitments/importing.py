@@ -8,9 +8,11 @@ without changes.
 import hashlib
 import json
 from dataclasses import dataclass, field
+from itertools import batched
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.db.models.functions import Lower
 
 from commitments.models import (
     Commitment,
@@ -28,6 +30,9 @@ from riskreg.tabular import TabularFileError, read_table
 
 BASE_COLUMNS = ["Ref", "Policy Area", "Individual Commitment", "SMT Lead", "Officer Lead", "WMP Lead", "Timescale"]
 AREA_SEPARATOR = " / "
+# Refs (and names) looked up per query: under SQLite's 32,766 parameters, and few
+# queries for a file of the whole register at 100 times its size.
+REFS_PER_QUERY = 5000
 RAG_BY_WORD = {label.lower(): value for value, label in Rag.choices}
 
 
@@ -102,15 +107,20 @@ def plan_import(filename: str, content: bytes) -> ImportPlan:
         result.errors.append("The file has a header but no commitments.")
         return result
 
+    # Only what the file names is read: its work follows the file, not the register.
+    refs = {ref for row in rows if (ref := whole_number(row.values["Ref"].strip()))}
     users = _users_named(rows)
-    existing = {
-        c.ref: c for c in Commitment.objects.in_plan(plan).with_people().select_related("smt_lead", "officer_lead")
-    }
+    existing = {}
+    updates = {}
+    for batch in batched(sorted(refs), REFS_PER_QUERY):
+        commitments = Commitment.objects.in_plan(plan).filter(ref__in=batch).with_people()
+        existing.update((c.ref, c) for c in commitments)
+        if periods:
+            named = StatusUpdate.objects.filter(
+                commitment__plan=plan, commitment__ref__in=batch, period__in=[p for p, _, _ in periods]
+            )
+            updates.update(((u.commitment_id, u.period_id), u) for u in named)
     known_areas = set(PolicyArea.objects.values_list("name", flat=True))
-    updates = {
-        (u.commitment_id, u.period_id): u
-        for u in StatusUpdate.objects.filter(commitment__plan=plan, period__in=[p for p, _, _ in periods])
-    }
     seen: dict[int, int] = {}
     for row in rows:
         _plan_row(row, result, periods, users, existing, known_areas, updates, seen)
@@ -137,15 +147,13 @@ def _period_columns(header):
 
 
 def _users_named(rows):
+    """The leads the file names, by lower-case username and email."""
     names = {row.values.get(column, "").strip().lower() for row in rows for column in ("SMT Lead", "Officer Lead")}
     names.discard("")
-    User = get_user_model()
+    people = get_user_model().objects.annotate(username_lower=Lower("username"), email_lower=Lower("email"))
     found = {}
-    if names:
-        query = Q()
-        for name in names:
-            query |= Q(username__iexact=name) | Q(email__iexact=name)
-        for user in User.objects.filter(query):
+    for batch in batched(sorted(names), REFS_PER_QUERY):
+        for user in people.filter(Q(username_lower__in=batch) | Q(email_lower__in=batch)):
             found[user.username.lower()] = user
             if user.email:
                 found[user.email.lower()] = user
@@ -184,8 +192,9 @@ def _plan_row(row, result, periods, users, existing, known_areas, updates, seen)
     if errors:
         result.errors.append(f"Row {row.number} (commitment {ref}): {'; '.join(errors)}.")
         return
-    result.values[ref] = wanted
     if change.changes:
+        # Kept only for what changes: a file of the whole register at scale is mostly unchanged.
+        result.values[ref] = wanted
         result.changes.append(change)
 
 

@@ -24,6 +24,7 @@ from commitments.importing import BASE_COLUMNS
 from commitments.models import ReportingPeriod, StatusUpdate
 from riskreg.exports import looks_like_formula, neutralise, unneutralise
 from riskreg.roles import Role
+from riskreg.tabular import MAX_ROWS
 from risks.importing import COLUMNS as RISK_COLUMNS
 from risks.models import Risk, StatusChange
 from tests.committee.factories import PaperFactory, PublishedPaperFactory
@@ -360,13 +361,13 @@ BAD_FILES = [
     ("binary csv", "plan.csv", lambda c: b"Ref,Title\x00\x00\n", "not a text CSV file", None),
     ("wrong columns", "plan.csv", lambda c: b"Colour,Size\nred,big\n", ("missing the column", "has no column"), None),
     ("over the limit", "plan.csv", lambda c: csv_of(c, [["x" * 100] * len(c)] * 20), "larger than", 1024),
-    ("too many rows", "plan.csv", lambda c: csv_of(c, [["x"] * len(c)] * 10_001), "more than 10,000 rows", None),
+    ("too many rows", "plan.csv", lambda c: csv_of(c, [["x"] * len(c)] * (MAX_ROWS + 1)), "than 50,000 rows", None),
     ("too many columns", "plan.csv", lambda c: csv_of([*c, *map(str, range(150))], []), "more than 100", None),
     ("not a zip", "plan.xlsx", lambda c: csv_of(c, [["x"] * len(c)]), "not an Excel .xlsx workbook", None),
     ("zip, not a workbook", "plan.xlsx", lambda c: _rezip(_workbook([c]), replace={SHEET: b"<<<"}), "damaged", None),
     ("empty zip", "plan.xlsx", lambda c: _rezip(b"PK\x05\x06" + b"\x00" * 18), "could not be opened", None),
     ("entity expansion", "plan.xlsx", entity_expansion_workbook, "could not be opened", None),
-    ("millions of rows", "plan.xlsx", many_rows_workbook, "more than 10,000 rows", None),
+    ("millions of rows", "plan.xlsx", many_rows_workbook, "more than 50,000 rows", None),
     ("unpacks huge", "plan.xlsx", unpacks_huge_workbook, "unpacks to far more data", 100_000),
     ("formulas", "plan.xlsx", formula_workbook, ("Individual Commitment is empty", "Enter a Title"), None),
 ]
@@ -441,9 +442,10 @@ def test_a_form_post_larger_than_the_limit_is_refused_with_400(client_as_officer
 
 
 def test_upload_limits_come_from_the_environment_with_safe_defaults(settings):
-    assert settings.RISKREG_MAX_UPLOAD_BYTES == 5 * 1024 * 1024
-    # An upload up to the limit stays in memory; a larger one goes to a temporary file.
-    assert settings.FILE_UPLOAD_MAX_MEMORY_SIZE == settings.RISKREG_MAX_UPLOAD_BYTES
+    # The register's own download at 100 times the plan is 45 MB.
+    assert settings.RISKREG_MAX_UPLOAD_BYTES == 100 * 1024 * 1024
+    # A file above 2.5 MB goes to a temporary file as it arrives, not into memory.
+    assert settings.FILE_UPLOAD_MAX_MEMORY_SIZE == 2_621_440
     assert settings.DATA_UPLOAD_MAX_MEMORY_SIZE <= 2_621_440  # Django's default, or less
 
 
