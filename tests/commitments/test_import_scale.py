@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from benchmarks.management.commands.make_synthetic import WORDS
 from commitments.importing import BASE_COLUMNS, plan_import
 from commitments.models import Commitment, CommitmentPolicyArea, Plan, StatusUpdate
 from commitments.services import commitments_import_apply
@@ -19,18 +20,6 @@ from tests.factories import PlanFactory, PolicyAreaFactory
 
 pytestmark = pytest.mark.django_db
 
-WORDS = [
-    "partnership",
-    "delivery",
-    "victims",
-    "policing",
-    "community",
-    "safety",
-    "funding",
-    "review",
-    "youth",
-    "violence",
-]
 COMMITMENTS_AT_100X = 100 * 356
 
 

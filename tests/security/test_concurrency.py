@@ -41,8 +41,9 @@ def postgresql_only(db):
         pytest.skip(reason)
 
 
-def race(*calls) -> list:
-    """Run the calls at once, each in its own thread and connection: WON, CONFLICT, or the error."""
+def race(*calls, returning: bool = False) -> list:
+    """Run the calls at once, each in its own thread and connection: WON (or, `returning`,
+    what the call returned), CONFLICT, or the error."""
     barrier = threading.Barrier(len(calls))
     results: list = [None] * len(calls)
 
@@ -50,8 +51,8 @@ def race(*calls) -> list:
         try:
             connection.ensure_connection()  # connect first, so that the barrier releases two ready writers
             barrier.wait(timeout=10)
-            call()
-            results[index] = WON
+            value = call()
+            results[index] = value if returning else WON
         except (EditConflict, StaleAssessment):
             results[index] = CONFLICT
         except Exception as error:  # reported by the assertion, with its type
@@ -63,7 +64,7 @@ def race(*calls) -> list:
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=30)
+        thread.join(timeout=60)
         assert not thread.is_alive(), "a writer never finished: a deadlock?"
     return results
 
@@ -255,26 +256,7 @@ def test_an_assessment_recorded_by_someone_else_just_before_our_check_is_a_confl
 
 def _confirm_at_once(clients, url) -> list:
     """Each client confirms its previewed import at the same moment: the responses."""
-    barrier = threading.Barrier(len(clients))
-    responses: list = [None] * len(clients)
-
-    def run(index, client):
-        try:
-            connection.ensure_connection()
-            barrier.wait(timeout=10)
-            responses[index] = client.post(url)
-        except Exception as error:  # reported by the assertion, with its type
-            responses[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(clients)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-        assert not thread.is_alive(), "a confirmation never finished: a deadlock?"
-    return responses
+    return race(*(lambda client=client: client.post(url) for client in clients), returning=True)
 
 
 def _admins(register_admin):
