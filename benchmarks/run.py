@@ -19,6 +19,7 @@ import sys
 import time
 from pathlib import Path
 
+from benchmarks import commands
 from benchmarks.measure import p95
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -153,6 +154,12 @@ def bench(scales: list[str]) -> dict:
             counts=downloads["counts"],
             pages=merge(rounds[scale]) + merge([downloads]),
         )
+    print("\n== imports and backups: seconds, peak memory", flush=True)
+    only = [word.strip() for word in os.environ.get("BENCH_ONLY", "").split(",") if word.strip()]
+    for scale in scales:
+        print(f"-- scale {scale}", flush=True)
+        database = results[scale]["database"]
+        results[scale]["commands"] = commands.measure_all(env_for(database), database, only)
     for scale in scales:
         results[scale]["load_average"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
         if os.environ.get("BENCH_KEEP_DATABASES") != "1":
@@ -176,6 +183,19 @@ def page_table(results: dict) -> list[str]:
             if page["kind"] == "command":
                 timing += f" ({page['people']} people)"
             cells += [timing, str(page["queries"])]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def command_table(results: dict) -> list[str]:
+    scales = list(results)
+    lines = ["| job | " + " | ".join(f"{s}x seconds / peak MB" for s in scales) + " |", "|---|" + "---:|" * len(scales)]
+    names = [job["job"] for job in results[scales[0]].get("commands", [])]
+    for name in names:
+        cells = []
+        for scale in scales:
+            job = next((j for j in results[scale].get("commands", []) if j["job"] == name), None)
+            cells.append(f"{job['seconds']:.1f} / {job['peak_mb']}" if job else "")
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     return lines
 
@@ -251,6 +271,7 @@ def main(argv: list[str]) -> None:
         f"PostgreSQL {info['postgresql']}; load average {info['load_average_at_start']} -> "
         f"{info['load_average_at_end']}"
     )
+    print("\n" + "\n".join(command_table(results)))
     print("\nTargets:")
     for check in checks:
         print(f"  {'met   ' if check['met'] else 'MISSED'} {check['target']}: {check['page']} ({check['figures']})")

@@ -1,12 +1,14 @@
 """CSV and XLSX downloads, shared by the register pages and the committee paper.
 
 Cells that a spreadsheet would run as a formula (starting with =, +, -, @, tab or
-carriage return) are prefixed with an apostrophe, so a hostile narrative cannot run
-in the reader's spreadsheet.
+carriage return, or their fullwidth look-alikes, even behind spaces or invisible
+characters) are prefixed with an apostrophe, so a hostile narrative cannot run in the
+reader's spreadsheet.
 """
 
 import csv
 import io
+import unicodedata
 from collections.abc import Iterable, Sequence
 
 from django.http import HttpResponse
@@ -15,7 +17,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Alignment, Font
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# With the fullwidth forms, which some spreadsheets and input methods read as the plain ones.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 Row = Sequence[object]
@@ -39,16 +42,32 @@ def xml_safe_all(value):
     return value
 
 
+def looks_like_formula(text: str) -> bool:
+    """Whether a spreadsheet might run the text: a formula start, first or behind leading
+    spaces and invisible characters (a zero-width space, a byte order mark), which a
+    spreadsheet may drop before it reads the cell."""
+    start = 0
+    while start < len(text) and (text[start].isspace() or unicodedata.category(text[start]) == "Cf"):
+        start += 1
+    return text.startswith(FORMULA_STARTS) or text[start:].startswith(FORMULA_STARTS)
+
+
+def _needs_apostrophe(text: str) -> bool:
+    # Text that already starts with apostrophes before a formula gets one more, so that
+    # unneutralise, taking one off, gives back exactly what was written.
+    return looks_like_formula(text.lstrip("'"))
+
+
 def neutralise(value):
     if isinstance(value, str):
         value = xml_safe(value)
-        return "'" + value if value.startswith(FORMULA_STARTS) else value
+        return "'" + value if _needs_apostrophe(value) else value
     return "" if value is None else value
 
 
 def unneutralise(value: str) -> str:
     """The text as written, from a cell that neutralise() prefixed: imports read exports back."""
-    if value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
+    if value.startswith("'") and _needs_apostrophe(value[1:]):
         return value[1:]
     return value
 

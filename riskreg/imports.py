@@ -5,17 +5,23 @@ Nothing is written until the confirmation, which re-reads the kept file and appl
 only if it still does exactly what the preview showed.
 """
 
-import base64
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.text import capfirst
 from django.views.decorators.http import require_http_methods, require_POST
 
 from riskreg.forms import TabularUploadForm, posted
+from riskreg.models import PendingImport, RegisterLock
+
+CHANGED_SINCE_PREVIEW = "The register changed after the preview, so nothing was imported. Check the new preview below."
+PENDING_KEPT = datetime.timedelta(days=1)
 
 
 @dataclass
@@ -77,26 +83,64 @@ def model_field_errors(model, **values) -> list[str]:
     return errors
 
 
-def remember_preview(request, key: str, name: str, content: bytes, result) -> None:
+def remember_preview(request, importer: "Importer", name: str, content: bytes, result) -> None:
     """Keep the previewed file for its confirmation, or forget any earlier one.
 
     The digest lets the confirmation check that the import still does what the preview showed.
     """
-    request.session.pop(key, None)
+    forget_preview(request, importer)
+    # A preview left unconfirmed is kept a day at most.
+    PendingImport.objects.filter(uploaded_at__lt=timezone.now() - PENDING_KEPT).delete()
     if result.is_valid and result.has_changes:
-        request.session[key] = {
-            "name": name,
-            "content": base64.b64encode(content).decode("ascii"),
-            "digest": result.digest(),
-        }
+        pending = PendingImport.objects.create(
+            user=request.user, register=importer.app, name=name, content=content, digest=result.digest()
+        )
+        request.session[importer.session_key] = pending.pk
 
 
-def previewed_file(request, key: str) -> tuple[str, bytes, str] | None:
+def forget_preview(request, importer: "Importer") -> None:
+    request.session.pop(importer.session_key, None)
+    PendingImport.objects.filter(user=request.user, register=importer.app).delete()
+
+
+def previewed_file(request, importer: "Importer") -> tuple[str, bytes, str] | None:
     """(file name, content, digest of the previewed changes), or None."""
-    pending = request.session.get(key)
-    if not pending:
+    pk = request.session.get(importer.session_key)
+    pending = (
+        PendingImport.objects.filter(pk=pk, user=request.user, register=importer.app).first()
+        if isinstance(pk, int)
+        else None
+    )
+    if pending is None:
         return None
-    return pending["name"], base64.b64decode(pending["content"]), pending["digest"]
+    return pending.name, bytes(pending.content), pending.digest
+
+
+def lock_register(name: str) -> None:
+    """Hold the register's lock until the transaction ends: a second holder waits for it.
+
+    A write, not SELECT FOR UPDATE, so that SQLite (which has no row locks) takes its
+    database write lock here, before the transaction has read anything.
+    """
+    if not RegisterLock.objects.filter(name=name).update(name=name):
+        RegisterLock.objects.get_or_create(name=name)
+        RegisterLock.objects.filter(name=name).update(name=name)
+
+
+@transaction.atomic
+def apply_if_unchanged(importer: "Importer", *, name: str, content: bytes, digest: str, by):
+    """(the file read again, whether it was applied): applied only if it still does
+    exactly what was previewed (`digest`).
+
+    Read again under the register's lock, so of two confirmations at the same moment
+    the second reads what the first wrote, and so applies nothing.
+    """
+    lock_register(importer.app)
+    result = importer.read(name, content)
+    if not result.is_valid or result.digest() != digest:
+        return result, False
+    importer.apply(result=result, by=by)
+    return result, True
 
 
 def _page(request, importer: Importer, form, result):
@@ -115,7 +159,7 @@ def import_upload(request, importer: Importer):
         upload = form.cleaned_data["file"]
         content = upload.read()
         result = importer.read(upload.name, content)
-        remember_preview(request, importer.session_key, upload.name, content, result)
+        remember_preview(request, importer, upload.name, content, result)
     return _page(request, importer, form, result)
 
 
@@ -124,20 +168,17 @@ def import_confirm(request, importer: Importer):
     """Apply the previewed import, all or nothing, if it still does what the preview said."""
     if not importer.may_import(request.user):
         raise PermissionDenied
-    pending = previewed_file(request, importer.session_key)
+    pending = previewed_file(request, importer)
     if not pending:
         messages.error(request, "There is no import waiting to be confirmed. Upload the file again.")
         return redirect(importer.url_name)
     name, content, digest = pending
-    result = importer.read(name, content)
-    if not result.is_valid or result.digest() != digest:
+    result, applied = apply_if_unchanged(importer, name=name, content=content, digest=digest, by=request.user)
+    if not applied:
         # The new preview's button confirms what it now shows.
-        remember_preview(request, importer.session_key, name, content, result)
-        messages.error(
-            request, "The register changed after the preview, so nothing was imported. Check the new preview below."
-        )
+        remember_preview(request, importer, name, content, result)
+        messages.error(request, CHANGED_SINCE_PREVIEW)
         return _page(request, importer, importer.form_class(), result)
-    importer.apply(result=result, by=request.user)
-    request.session.pop(importer.session_key, None)
+    forget_preview(request, importer)
     messages.success(request, f"Imported {name}: {result.summary}.")
     return redirect(importer.done_url_name)

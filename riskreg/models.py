@@ -1,4 +1,5 @@
 from django.contrib.auth.models import AbstractUser
+from django.db import models
 from simple_history.models import HistoricalRecords
 
 from riskreg.roles import Role
@@ -44,3 +45,32 @@ class User(AbstractUser):
     def is_staff_member(self) -> bool:
         """OPCC staff: everyone but committee-only readers."""
         return self.is_register_admin() or self.has_role(Role.OFFICER, Role.SMT_LEAD)
+
+
+class PendingImport(models.Model):
+    """An uploaded file whose preview is waiting for its person to confirm it.
+
+    Kept in the database, not the session: the register's own download is tens of
+    megabytes at scale, and the session is rewritten on every request. Any app server
+    can read it back for the confirmation.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    register = models.CharField(max_length=40)  # the Importer's app: commitments or risks
+    name = models.CharField(max_length=255)
+    content = models.BinaryField()
+    digest = models.CharField(max_length=64)  # the previewed changes' fingerprint
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.name} ({self.register})"
+
+
+class RegisterLock(models.Model):
+    """One row per register, held for the length of a transaction that must not run
+    beside another like it (riskreg.imports.lock_register)."""
+
+    name = models.CharField(max_length=40, primary_key=True)
+
+    def __str__(self):
+        return self.name

@@ -258,10 +258,11 @@ LOGGING = {
 
 # Uploads (the commitments and risks imports). riskreg.tabular refuses a file larger
 # than RISKREG_MAX_UPLOAD_BYTES with a message saying so.
-RISKREG_MAX_UPLOAD_BYTES = int(os.environ.get("RISKREG_MAX_UPLOAD_BYTES", str(5 * 1024 * 1024)))
-# An upload up to the limit is kept in memory (the import reads it whole anyway); a
-# larger one is streamed to a temporary file, not held in memory, until it is refused.
-FILE_UPLOAD_MAX_MEMORY_SIZE = RISKREG_MAX_UPLOAD_BYTES
+# 100 MB: the register's own download at 100 times the West Midlands plan (45 MB) imports back.
+RISKREG_MAX_UPLOAD_BYTES = int(os.environ.get("RISKREG_MAX_UPLOAD_BYTES", str(100 * 1024 * 1024)))
+# An upload above Django's 2.5 MB is streamed to a temporary file as it arrives, not held
+# in the request's memory. (DATA_UPLOAD_MAX_MEMORY_SIZE below does not count files.)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # Form fields other than files. A request with more gets a 400, before any view reads it.
 # The longest form is the update grid (commitments.grid): a lead with all 356 commitments
 # posts 356 narratives, about 6 fields a row. 1 MB held 356 narratives of under 2,500

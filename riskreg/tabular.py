@@ -5,20 +5,23 @@ TabularFileError with a message an officer can act on; problems with its rows ar
 for the importer to name.
 """
 
+import contextlib
 import csv
 import io
-import itertools
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
 from openpyxl import load_workbook
 
-MAX_UPLOAD_BYTES_DEFAULT = 5 * 1024 * 1024
-# Far more than any real import (the plan has 356 commitments; a risk has a row per
-# quarter). A small file can still hold millions of rows (a compressed workbook, or a
-# CSV of empty lines), and reading them all would tie up a server process for minutes.
-MAX_ROWS = 10_000
+# The register's own download at 100 times the West Midlands plan (35,600 commitments,
+# two quarters' updates) is 45 MB as CSV, and imports back.
+MAX_UPLOAD_BYTES_DEFAULT = 100 * 1024 * 1024
+# Above the 35,600 rows of that download. A small file can still hold millions of rows
+# (a compressed workbook, or a CSV of empty lines), and reading them all would tie up a
+# server process for minutes.
+MAX_ROWS = 50_000
 MAX_COLUMNS = 100
 # A workbook is a zip: its parts, unpacked, may be at most this many times the upload
 # limit. A real workbook unpacks to a few times its size; a "zip bomb" to thousands.
@@ -54,31 +57,39 @@ def read_table(filename: str, content: bytes) -> tuple[list[str], list[TabularRo
         raise TabularFileError("The file is empty.")
     name = filename.lower()
     if name.endswith(".csv"):
-        table = _read_csv(content)
+        rows = _read_csv(content)
     elif name.endswith(".xlsx"):
-        table = _read_xlsx(content)
+        rows = _read_xlsx(content)
     else:
         raise TabularFileError("The file must be a CSV (.csv) or Excel workbook (.xlsx).")
-    if not table:
-        raise TabularFileError("The file has no header row.")
-    if len(table) > MAX_ROWS + 1:
-        raise TabularFileError(f"The file has more than {MAX_ROWS:,} rows. Split it into smaller files.")
-    if any(len(cells) > MAX_COLUMNS for cells in table):
+    # Row by row as the file is read: the file's cells are never all held twice.
+    with contextlib.closing(rows):
+        first = next(rows, None)
+        if first is None:
+            raise TabularFileError("The file has no header row.")
+        _check_width(first)
+        header = [str(cell or "").strip() for cell in first]
+        duplicates = sorted({column for column in header if column and header.count(column) > 1})
+        if duplicates:
+            raise TabularFileError(f"The header repeats the column {', '.join(duplicates)}.")
+        found = []
+        for index, cells in enumerate(rows, start=2):
+            if index > MAX_ROWS + 1:
+                raise TabularFileError(f"The file has more than {MAX_ROWS:,} rows. Split it into smaller files.")
+            _check_width(cells)
+            values = [_text(cell) for cell in cells]
+            if not any(values):
+                continue
+            if len(values) > len(header) and any(values[len(header) :]):
+                raise TabularFileError(f"Row {index} has more cells than the header has columns.")
+            values += [""] * (len(header) - len(values))
+            found.append(TabularRow(index, dict(zip(header, values, strict=False))))
+    return header, found
+
+
+def _check_width(cells) -> None:
+    if len(cells) > MAX_COLUMNS:
         raise TabularFileError(f"The file has more than {MAX_COLUMNS} columns. Remove the columns not needed.")
-    header = [str(cell or "").strip() for cell in table[0]]
-    duplicates = sorted({column for column in header if column and header.count(column) > 1})
-    if duplicates:
-        raise TabularFileError(f"The header repeats the column {', '.join(duplicates)}.")
-    rows = []
-    for index, cells in enumerate(table[1:], start=2):
-        values = [_text(cell) for cell in cells]
-        if not any(values):
-            continue
-        if len(values) > len(header) and any(values[len(header) :]):
-            raise TabularFileError(f"Row {index} has more cells than the header has columns.")
-        values += [""] * (len(header) - len(values))
-        rows.append(TabularRow(index, dict(zip(header, values, strict=False))))
-    return header, rows
 
 
 def _text(cell) -> str:
@@ -97,7 +108,7 @@ def _trimmed(row) -> list[object]:
     return cells
 
 
-def _read_csv(content: bytes) -> list[list[str]]:
+def _read_csv(content: bytes) -> Iterator[list[str]]:
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -106,14 +117,17 @@ def _read_csv(content: bytes) -> list[list[str]]:
         ) from None
     if "\x00" in text:
         raise TabularFileError("The file is not a text CSV file.")
+    return _csv_rows(text)
+
+
+def _csv_rows(text: str) -> Iterator[list[str]]:
     try:
-        # One row past the limit is enough to say the file is too long.
-        return list(itertools.islice(csv.reader(io.StringIO(text, newline="")), MAX_ROWS + 2))
+        yield from csv.reader(io.StringIO(text, newline=""))
     except csv.Error as error:
         raise TabularFileError(f"The CSV file could not be read: {error}.") from None
 
 
-def _read_xlsx(content: bytes) -> list[list[object]]:
+def _read_xlsx(content: bytes) -> Iterator[list[object]]:
     if not zipfile.is_zipfile(io.BytesIO(content)):
         raise TabularFileError("The file is not an Excel .xlsx workbook.")
     try:
@@ -128,12 +142,18 @@ def _read_xlsx(content: bytes) -> list[list[object]]:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for a damaged file
         raise TabularFileError("The workbook could not be opened: it may be damaged or not an .xlsx file.") from None
+    return _xlsx_rows(workbook)
+
+
+def _xlsx_rows(workbook) -> Iterator[list[object]]:
     try:
         sheet = workbook.worksheets[0]
-        # Read one row and one column past the limits: enough to refuse the file, without
-        # reading a sheet that claims millions of cells.
-        rows = sheet.iter_rows(max_col=MAX_COLUMNS + 1, values_only=True)
-        return [_trimmed(row) for row in itertools.islice(rows, MAX_ROWS + 2)]
+        # At most one column past the limit: enough to refuse the file, without reading
+        # a sheet that claims millions of cells; the rows stop at the limit (read_table).
+        for row in sheet.iter_rows(max_col=MAX_COLUMNS + 1, values_only=True):
+            yield _trimmed(row)
+    except TabularFileError:
+        raise
     except Exception:
         raise TabularFileError("The workbook's first sheet could not be read: it may be damaged.") from None
     finally:

@@ -225,3 +225,17 @@ def test_a_row_longer_than_the_register_keeps_is_refused_by_name_and_nothing_is_
         "Timescale: Ensure this value has at most 100 characters (it has 101)."
     ]
     assert not Commitment.objects.exists()
+
+
+@pytest.mark.parametrize("extension", ["csv", "xlsx"])
+def test_formulas_and_their_look_alikes_download_and_import_back_unchanged(client_as_admin, plan, extension):
+    texts = ["=1+1", "\uff1d1+1", "\uff201", "\u200b=1+1", "\ufeff@SUM(1)", "\u00a0-1", "'=quoted", "- a list"]
+    for ref, text in enumerate(texts, start=1):
+        CommitmentFactory(plan=plan, ref=ref, text=text, wmp_lead=text, timescale=text[:20])
+
+    download = client_as_admin.get(reverse("commitments:register_download", args=[extension]))
+    result = plan_import(f"register.{extension}", download.content)
+
+    assert result.is_valid, result.errors
+    assert result.rows_read == len(texts)
+    assert not result.has_changes, result.changes

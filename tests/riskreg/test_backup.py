@@ -151,3 +151,10 @@ def test_a_file_that_is_not_a_register_export_is_refused(db, tmp_path, content, 
 
     with pytest.raises(CommandError, match=message):
         call_command("import_register", str(path))
+
+
+def test_the_export_to_standard_output_is_the_same_document(demo, tmp_path):
+    out = io.StringIO()
+    call_command("export_register", "-", stdout=out)
+
+    assert json.loads(out.getvalue())["data"] == export(tmp_path / "register.json")["data"]

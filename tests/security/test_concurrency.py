@@ -12,7 +12,9 @@ import os
 import threading
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.urls import reverse
 
 from commitments.models import StatusUpdate
 from commitments.services import EditConflict, status_update_review, status_update_save
@@ -39,8 +41,9 @@ def postgresql_only(db):
         pytest.skip(reason)
 
 
-def race(*calls) -> list:
-    """Run the calls at once, each in its own thread and connection: WON, CONFLICT, or the error."""
+def race(*calls, returning: bool = False) -> list:
+    """Run the calls at once, each in its own thread and connection: WON (or, `returning`,
+    what the call returned), CONFLICT, or the error."""
     barrier = threading.Barrier(len(calls))
     results: list = [None] * len(calls)
 
@@ -48,8 +51,8 @@ def race(*calls) -> list:
         try:
             connection.ensure_connection()  # connect first, so that the barrier releases two ready writers
             barrier.wait(timeout=10)
-            call()
-            results[index] = WON
+            value = call()
+            results[index] = value if returning else WON
         except (EditConflict, StaleAssessment):
             results[index] = CONFLICT
         except Exception as error:  # reported by the assertion, with its type
@@ -61,7 +64,7 @@ def race(*calls) -> list:
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=30)
+        thread.join(timeout=60)
         assert not thread.is_alive(), "a writer never finished: a deadlock?"
     return results
 
@@ -246,3 +249,91 @@ def test_an_assessment_recorded_by_someone_else_just_before_our_check_is_a_confl
 
     with pytest.raises(StaleAssessment):
         _assess(risk, q3, people["smt"], 0, 2)()
+
+
+# Imports: two admins confirm previews of the same change at the same moment.
+
+
+def _confirm_at_once(clients, url) -> list:
+    """Each client confirms its previewed import at the same moment: the responses."""
+    return race(*(lambda client=client: client.post(url) for client in clients), returning=True)
+
+
+def _admins(register_admin):
+    from django.test import Client
+
+    from riskreg.roles import Role
+    from tests.factories import UserFactory
+
+    clients = []
+    for user in (register_admin, UserFactory(username="admin2", role=Role.REGISTER_ADMIN)):
+        client = Client()
+        client.force_login(user)
+        clients.append(client)
+    return clients
+
+
+def _csv(header, row) -> SimpleUploadedFile:
+    lines = [",".join(header), ",".join(f'"{cell}"' for cell in row)]
+    return SimpleUploadedFile("import.csv", ("\n".join(lines) + "\n").encode(), content_type="text/csv")
+
+
+def assert_one_imported(responses) -> None:
+    assert not [r for r in responses if isinstance(r, Exception)], responses
+    outcomes = sorted(
+        "imported" if r.status_code == 302 else "refused" if "nothing was imported" in r.content.decode() else "other"
+        for r in responses
+    )
+    assert outcomes == ["imported", "refused"], [getattr(r, "status_code", r) for r in responses]
+
+
+def test_two_admins_confirming_the_same_commitments_import_at_once_one_imports(register_admin, officer, smt_lead):
+    from commitments.importing import BASE_COLUMNS
+    from tests.factories import CommitmentFactory, PlanFactory
+
+    plan = PlanFactory()
+    commitment = CommitmentFactory(plan=plan, ref=60, text="Before", smt_lead=smt_lead, officer_lead=officer)
+    clients = _admins(register_admin)
+    for run in range(RUNS):
+        row = ["60", "", f"Run {run}", "smt", "officer", "", ""]
+        for client in clients:
+            preview = client.post(reverse("commitments:import"), {"file": _csv(BASE_COLUMNS, row)})
+            assert "Confirm and import" in preview.content.decode()
+        records = commitment.history.count()
+
+        assert_one_imported(_confirm_at_once(clients, reverse("commitments:import_confirm")))
+
+        commitment.refresh_from_db()
+        assert commitment.text == f"Run {run}"
+        assert commitment.history.count() == records + 1
+
+
+def test_two_admins_confirming_the_same_risks_import_at_once_one_imports(register_admin, risk, periods):
+    from risks.importing import COLUMNS
+    from risks.models import Assessment
+
+    clients = _admins(register_admin)
+    for run in range(RUNS):
+        values = {
+            "Ref": "CR10",
+            "Title": f"Run {run}",
+            "Description": "",
+            "Kind": "Corporate",
+            "Owner": "smt",
+            "Status": "Open",
+            "Period": "2025/26 Q3",
+            "Current L": "2",
+            "Current I": str(1 + run % 5),
+        }
+        row = [values.get(column, "") for column in COLUMNS]
+        for client in clients:
+            preview = client.post(reverse("risks:import"), {"file": _csv(COLUMNS, row)})
+            assert "Confirm and import" in preview.content.decode(), preview.content.decode()
+        records = risk.history.count()
+
+        assert_one_imported(_confirm_at_once(clients, reverse("risks:import_confirm")))
+
+        risk.refresh_from_db()
+        assert risk.title == f"Run {run}"
+        assert risk.history.count() == records + 1
+        assert Assessment.objects.filter(risk=risk).count() == 1

@@ -22,8 +22,9 @@ from openpyxl import Workbook
 
 from commitments.importing import BASE_COLUMNS
 from commitments.models import ReportingPeriod, StatusUpdate
-from riskreg.exports import FORMULA_STARTS
+from riskreg.exports import looks_like_formula, neutralise, unneutralise
 from riskreg.roles import Role
+from riskreg.tabular import MAX_ROWS
 from risks.importing import COLUMNS as RISK_COLUMNS
 from risks.models import Risk, StatusChange
 from tests.committee.factories import PaperFactory, PublishedPaperFactory
@@ -41,7 +42,23 @@ ESCAPED_SCRIPT = "&lt;script&gt;alert(1)&lt;/script&gt;"
 ESCAPED_BOLD = "&lt;b&gt;x&lt;/b&gt;"
 
 # One value per way a spreadsheet starts a formula.
-FORMULAS = ['=HYPERLINK("http://evil.example","click")', "+1+1", "-1+1", "@SUM(1)", "\t=1+1", "\r=1+1"]
+FORMULAS = [
+    '=HYPERLINK("http://evil.example","click")',
+    "+1+1",
+    "-1+1",
+    "@SUM(1)",
+    "\t=1+1",
+    "\r=1+1",
+    # Look-alikes: formulas behind invisible or space-like characters.
+    "\u200b=1+1",
+    "\ufeff=1+1",
+    "\u2060@SUM(1)",
+    "\u00a0+1+1",
+]
+# Fullwidth signs, which some spreadsheets read as the plain ones. Only in the register
+# (commitments without updates, so not in the paper): pypdf reads the PDF's text wrongly
+# where a fullwidth sign is drawn.
+FULLWIDTH = ['\uff1dHYPERLINK("http://evil.example","click")', "\uff0b1+1", "\uff0d1+1", "\uff20SUM(1)"]
 
 
 @pytest.fixture
@@ -49,7 +66,8 @@ def hostile(periods, officer, smt_lead, committee_member, register_admin):
     """Hostile text in every field the pages, the paper and the downloads show.
 
     Q1 and Q2 approved; Q2's paper published. Commitment 1 and risk HX1 carry the HTML;
-    commitments 11-16 and risks FX1-FX6 each carry one formula.
+    commitments 11-20 and risks FX1-FX10 each carry one formula, commitments 31-34 one
+    fullwidth look-alike.
     """
     call_command("loaddata", "risk_matrix", verbosity=0)
     q1, q2, q3 = periods[1], periods[2], periods[3]
@@ -63,6 +81,8 @@ def hostile(periods, officer, smt_lead, committee_member, register_admin):
     StatusUpdateFactory(
         commitment=html_commitment, period=q3, rag="red", narrative=HOSTILE, state=StatusUpdate.State.SUBMITTED
     )
+    for number, formula in enumerate(FULLWIDTH):
+        CommitmentFactory(ref=31 + number, text=formula, wmp_lead=formula, timescale=formula, areas=[f"{formula} area"])
     for number, formula in enumerate(FORMULAS):
         commitment = CommitmentFactory(
             ref=11 + number,
@@ -217,11 +237,19 @@ def test_no_cell_of_any_spreadsheet_download_starts_a_formula(client_as_admin, h
         for row in cells:
             for value in row:
                 if isinstance(value, str):
-                    assert not value.startswith(FORMULA_STARTS), (name, value)
+                    assert not looks_like_formula(value), (name, value)
                     found.add(value)
     # Each hostile value is there, as text behind an apostrophe.
-    for formula in FORMULAS:
+    for formula in FORMULAS + FULLWIDTH:
         assert "'" + formula in found, formula
+
+
+@pytest.mark.parametrize("formula", FORMULAS + FULLWIDTH)
+def test_a_neutralised_formula_reads_back_as_written(formula):
+    assert neutralise(formula) == "'" + formula
+    assert unneutralise(neutralise(formula)) == formula
+    # Text written with the apostrophe already there keeps it.
+    assert unneutralise(neutralise("'" + formula)) == "'" + formula
 
 
 def test_no_xlsx_download_holds_a_formula_cell(client_as_admin, hostile):
@@ -333,13 +361,13 @@ BAD_FILES = [
     ("binary csv", "plan.csv", lambda c: b"Ref,Title\x00\x00\n", "not a text CSV file", None),
     ("wrong columns", "plan.csv", lambda c: b"Colour,Size\nred,big\n", ("missing the column", "has no column"), None),
     ("over the limit", "plan.csv", lambda c: csv_of(c, [["x" * 100] * len(c)] * 20), "larger than", 1024),
-    ("too many rows", "plan.csv", lambda c: csv_of(c, [["x"] * len(c)] * 10_001), "more than 10,000 rows", None),
+    ("too many rows", "plan.csv", lambda c: csv_of(c, [["x"] * len(c)] * (MAX_ROWS + 1)), "than 50,000 rows", None),
     ("too many columns", "plan.csv", lambda c: csv_of([*c, *map(str, range(150))], []), "more than 100", None),
     ("not a zip", "plan.xlsx", lambda c: csv_of(c, [["x"] * len(c)]), "not an Excel .xlsx workbook", None),
     ("zip, not a workbook", "plan.xlsx", lambda c: _rezip(_workbook([c]), replace={SHEET: b"<<<"}), "damaged", None),
     ("empty zip", "plan.xlsx", lambda c: _rezip(b"PK\x05\x06" + b"\x00" * 18), "could not be opened", None),
     ("entity expansion", "plan.xlsx", entity_expansion_workbook, "could not be opened", None),
-    ("millions of rows", "plan.xlsx", many_rows_workbook, "more than 10,000 rows", None),
+    ("millions of rows", "plan.xlsx", many_rows_workbook, "more than 50,000 rows", None),
     ("unpacks huge", "plan.xlsx", unpacks_huge_workbook, "unpacks to far more data", 100_000),
     ("formulas", "plan.xlsx", formula_workbook, ("Individual Commitment is empty", "Enter a Title"), None),
 ]
@@ -414,9 +442,10 @@ def test_a_form_post_larger_than_the_limit_is_refused_with_400(client_as_officer
 
 
 def test_upload_limits_come_from_the_environment_with_safe_defaults(settings):
-    assert settings.RISKREG_MAX_UPLOAD_BYTES == 5 * 1024 * 1024
-    # An upload up to the limit stays in memory; a larger one goes to a temporary file.
-    assert settings.FILE_UPLOAD_MAX_MEMORY_SIZE == settings.RISKREG_MAX_UPLOAD_BYTES
+    # The register's own download at 100 times the plan is 45 MB.
+    assert settings.RISKREG_MAX_UPLOAD_BYTES == 100 * 1024 * 1024
+    # A file above 2.5 MB goes to a temporary file as it arrives, not into memory.
+    assert settings.FILE_UPLOAD_MAX_MEMORY_SIZE == 2_621_440
     assert settings.DATA_UPLOAD_MAX_MEMORY_SIZE <= 2_621_440  # Django's default, or less
 
 

@@ -15,6 +15,8 @@ safe as the database.
 import json
 import os
 import tempfile
+from collections.abc import Iterator
+from itertools import batched
 
 from django.apps import apps
 from django.core import serializers
@@ -54,8 +56,8 @@ MODELS = [
     "committee.wordtemplate",
 ]
 # Not register data: the commitments register's cache token, which the migrations create
-# and the restore's own saves renew.
-NOT_EXPORTED = ["commitments.registerversion"]
+# and the restore's own saves renew; imports waiting to be confirmed, and the imports' locks.
+NOT_EXPORTED = ["commitments.registerversion", "riskreg.pendingimport", "riskreg.registerlock"]
 
 
 def history_models() -> list:
@@ -85,31 +87,44 @@ def _with_referenced(queryset):
     return queryset.select_related(*names) if names else queryset
 
 
-def register_data() -> list[dict]:
-    data = []
+CHUNK = 2000  # rows read and written at a time: the memory the export needs stays this size
+
+
+def register_records() -> Iterator[dict]:
+    """Every row of the register and its history, as serialised records, read in chunks."""
     for label in MODELS:
         model = apps.get_model(label)
         rows = _with_referenced(model._base_manager.order_by("pk"))
-        data += serializers.serialize("python", rows, use_natural_foreign_keys=True)
+        yield from _serialised(rows, natural=True)
     for model in history_models():
         # Ids, not natural keys: history may name rows deleted since.
-        rows = model._base_manager.order_by("pk")
-        data += serializers.serialize("python", rows, use_natural_foreign_keys=False)
-    return data
+        yield from _serialised(model._base_manager.order_by("pk"), natural=False)
 
 
-def export_document() -> dict:
+def _serialised(rows, *, natural: bool) -> Iterator[dict]:
+    for chunk in batched(rows.iterator(chunk_size=CHUNK), CHUNK):
+        yield from serializers.serialize("python", chunk, use_natural_foreign_keys=natural)
+
+
+def export_header() -> dict:
     applied = MigrationRecorder.Migration.objects.filter(app__in=["riskreg", "commitments", "risks", "committee"])
     latest: dict[str, str] = {}
     for app, name in applied.order_by("app", "name").values_list("app", "name"):
         latest[app] = name
-    return {
-        "format": FORMAT,
-        "version": VERSION,
-        "exported_at": timezone.now().isoformat(),
-        "migrations": latest,
-        "data": register_data(),
-    }
+    return {"format": FORMAT, "version": VERSION, "exported_at": timezone.now().isoformat(), "migrations": latest}
+
+
+def write_export(write) -> int:
+    """The export document, written with `write(text)` as it is read: one record a line, never the
+    whole register in memory. Returns how many records it holds."""
+    header = json.dumps(export_header(), cls=DjangoJSONEncoder, ensure_ascii=False)
+    write(header[:-1] + ', "data": [')
+    count = 0
+    for record in register_records():
+        write(("\n" if count == 0 else ",\n") + json.dumps(record, cls=DjangoJSONEncoder, ensure_ascii=False))
+        count += 1
+    write("\n]}\n")
+    return count
 
 
 class Command(BaseCommand):
@@ -119,10 +134,8 @@ class Command(BaseCommand):
         parser.add_argument("file", help="Where to write, e.g. register-2025-12-11.json ('-' for standard output)")
 
     def handle(self, *args, file, **options):
-        document = export_document()
-        text = json.dumps(document, cls=DjangoJSONEncoder, ensure_ascii=False, indent=1)
         if file == "-":
-            self.stdout.write(text)
+            write_export(lambda text: self.stdout.write(text, ending=""))
             return
         # Written beside the target and renamed: a failed export never leaves half a file.
         folder = os.path.dirname(os.path.abspath(file))
@@ -130,11 +143,11 @@ class Command(BaseCommand):
         try:
             with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=folder, delete=False, suffix=".tmp") as out:
                 temporary = out.name
-                out.write(text)
+                count = write_export(out.write)
             os.chmod(temporary, 0o600)  # password hashes and two-factor secrets
             os.replace(temporary, file)
         except OSError as error:
             if temporary and os.path.exists(temporary):
                 os.unlink(temporary)
             raise CommandError(f"Could not write {file}: {error.strerror}.") from None
-        self.stderr.write(self.style.SUCCESS(f"Exported {len(document['data'])} records to {file}."))
+        self.stderr.write(self.style.SUCCESS(f"Exported {count} records to {file}."))
