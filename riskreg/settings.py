@@ -314,5 +314,9 @@ else:
 DEFAULT_FROM_EMAIL = os.environ.get("RISKREG_EMAIL_FROM", "Risk register <risk-register@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Where people report accessibility problems (an email address), named on the accessibility
+# statement (/accessibility/). Unset, the statement asks them to tell the register admin.
+ACCESSIBILITY_CONTACT = os.environ.get("RISKREG_ACCESSIBILITY_CONTACT", "")
+
 # The office named in the header and on papers.
 OFFICE_NAME = os.environ.get("RISKREG_OFFICE_NAME", "Office of the West Midlands Police and Crime Commissioner")

@@ -25,3 +25,17 @@ def rag_tag(rag: str | None, label: str | None = None):
 def due(deadline):
     """{{ period.officer_deadline|due }}: 'due in 5 days', '2 days overdue'."""
     return due_words(deadline)
+
+
+@register.simple_block_tag
+def scroll_region(content, *label):
+    """{% scroll_region "Change history" %}<table>...</table>{% endscroll_region %}
+
+    The label's words may come in parts: {% scroll_region period.label "progress" %}.
+
+    A table too wide for a phone (or for a 1280 px window at 400% zoom) scrolls sideways
+    inside this region, not the whole page (WCAG 1.4.10, reflow). Focusable, so keyboard
+    users can scroll it with the arrow keys; labelled, so screen readers say what it holds.
+    """
+    html = '<div class="riskreg-scroll" role="region" aria-label="{}" tabindex="0">{}</div>'
+    return format_html(html, " ".join(map(str, label)), content)
