@@ -18,6 +18,7 @@ from docx.shared import Cm, Pt
 
 from committee.document import blocks, meeting_date_text, red_then_unreported
 from committee.sections import RISK_SECTIONS
+from riskreg.checks import load_weasyprint
 from riskreg.exports import XLSX_TYPE, csv_bytes, xlsx_bytes, xml_safe
 
 SHEET_TITLES = {
@@ -179,7 +180,9 @@ def risk_movements_csv(content: dict) -> bytes:
 
 
 def pdf(content: dict, *, status_line: str) -> bytes:
-    from weasyprint import HTML  # imported here: loading Pango takes a moment
+    # Loaded here, not at import: loading Pango takes a moment. Without it, the error (and the
+    # failed render on the paper's page) names the packages to install.
+    HTML = load_weasyprint().HTML
 
     html = render_to_string(
         "committee/paper_print.html",

@@ -252,6 +252,9 @@ LOGGING = {
         # sign-in (kept in its AccessLog table anyway) would only fill the logs, and
         # would land in the stdout of every management command.
         "axes": {"level": "WARNING"},
+        # "Step 5 - Creating layout - Page 1": a line per step of every PDF, and three at
+        # every start-up (riskreg.checks loads WeasyPrint).
+        "weasyprint.progress": {"level": "WARNING"},
     },
 }
 

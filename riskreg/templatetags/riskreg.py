@@ -1,4 +1,6 @@
 from django import template
+from django.conf import settings
+from django.templatetags.static import static
 from django.utils.html import format_html
 
 from riskreg.dates import due_words
@@ -39,3 +41,14 @@ def scroll_region(content, *label):
     """
     html = '<div class="riskreg-scroll" role="region" aria-label="{}" tabindex="0">{}</div>'
     return format_html(html, " ".join(map(str, label)), content)
+
+
+@register.simple_tag
+def static_or_plain(path: str) -> str:
+    """{% static %} for the 500 and 503 pages, which must render even when collectstatic
+    has not run (the manifest storage raises ValueError for a file it has no entry for):
+    then the plain address, unstyled at worst, instead of a second failure."""
+    try:
+        return static(path)
+    except ValueError:
+        return f"{settings.STATIC_URL}{path}"

@@ -9,7 +9,7 @@ from django.db.utils import OperationalError
 from django.urls import reverse
 
 from riskreg.roles import Role
-from tests.commands import run_manage
+from tests.commands import PRODUCTION, run_manage
 
 pytestmark = pytest.mark.django_db
 
@@ -129,31 +129,23 @@ def test_govuk_css_asset_urls_resolve_under_static():
     assert "GDS Transport" not in css
 
 
-def test_production_settings_pass_the_deploy_check():
+def test_production_settings_pass_the_deploy_check(collected_static):
     result = run_manage(
         "check",
         "--deploy",
         "--fail-level",
         "WARNING",
-        env_overrides={
-            "DJANGO_SECRET_KEY": "p" * 20 + "-a-long-and-random-production-secret-key-" + "q" * 20,
-            "DJANGO_ALLOWED_HOSTS": "risk-register.example.org",
-            "RISKREG_SMTP_HOST": "smtp.example.org",
-        },
+        env_overrides={**PRODUCTION, "DJANGO_STATIC_ROOT": str(collected_static)},
     )
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
 
-def test_the_deploy_check_refuses_production_without_an_smtp_server():
+def test_the_deploy_check_refuses_production_without_an_smtp_server(collected_static):
+    without_smtp = {key: value for key, value in PRODUCTION.items() if key != "RISKREG_SMTP_HOST"}
     result = run_manage(
-        "check",
-        "--deploy",
-        env_overrides={
-            "DJANGO_SECRET_KEY": "p" * 20 + "-a-long-and-random-production-secret-key-" + "q" * 20,
-            "DJANGO_ALLOWED_HOSTS": "risk-register.example.org",
-        },
+        "check", "--deploy", env_overrides={**without_smtp, "DJANGO_STATIC_ROOT": str(collected_static)}
     )
 
     assert result.returncode != 0
