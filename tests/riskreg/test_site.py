@@ -157,3 +157,29 @@ def test_without_a_secret_key_production_refuses_to_start():
 
     assert result.returncode != 0
     assert "Set DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_anyone_reads_the_accessibility_statement_without_signing_in(client, settings, django_assert_num_queries):
+    settings.ACCESSIBILITY_CONTACT = "access@opcc.example.org"
+
+    with django_assert_num_queries(0):
+        response = client.get(reverse("accessibility"))
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Accessibility statement for the risk register" in content
+    assert '<a class="govuk-link" href="mailto:access@opcc.example.org">access@opcc.example.org</a>' in content
+    assert "Equality and Human Rights Commission" in content
+
+
+def test_without_a_contact_the_accessibility_statement_says_to_tell_the_register_admin(client):
+    content = client.get(reverse("accessibility")).content.decode()
+
+    assert "mailto:" not in content
+    assert "tell the register admin of the Office of the West Midlands Police and Crime Commissioner" in content
+
+
+def test_every_page_footer_links_to_the_accessibility_statement(client_as_officer):
+    content = client_as_officer.get("/").content.decode()
+
+    assert '<a class="govuk-footer__link" href="/accessibility/">Accessibility statement</a>' in content
