@@ -1,16 +1,37 @@
 # The README's two commands are `make run` and `make test`; the rest are helpers.
 SHELL := /bin/bash
 PYTHON_VERSION := $(shell cat .python-version)
-# pyenv's interpreter when there is one, else python3.13 on PATH.
-PYTHON ?= $(shell if command -v pyenv >/dev/null 2>&1 && [ -x "$$(pyenv root)/versions/$(PYTHON_VERSION)/bin/python" ]; then echo "$$(pyenv root)/versions/$(PYTHON_VERSION)/bin/python"; else command -v python3.13 || command -v python3; fi)
+# pyenv's interpreter when there is one, else python3.13, python3.12 or python3 on PATH
+# (refused below if older than 3.12).
+PYTHON ?= $(shell if command -v pyenv >/dev/null 2>&1 && [ -x "$$(pyenv root)/versions/$(PYTHON_VERSION)/bin/python" ]; then echo "$$(pyenv root)/versions/$(PYTHON_VERSION)/bin/python"; else command -v python3.13 || command -v python3.12 || command -v python3; fi)
 VENV := .venv
 PY := $(VENV)/bin/python
+# Django 6.1 needs Python 3.12 or newer: older, pip fails on it half way through.
+NEW_ENOUGH := import sys; sys.exit(sys.version_info < (3, 12))
+
+define PYTHON_HELP
+Django 6.1 needs Python 3.12 or newer. Install Python $(PYTHON_VERSION), then run make again:
+  with pyenv:   pyenv install $(PYTHON_VERSION)   (.python-version selects it)
+  with apt:     sudo apt-get install python3.13 python3.13-venv   (where your release has it)
+or name one:    make PYTHON=/path/to/python3.13
+endef
+export PYTHON_HELP
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .PHONY: run test install format clean bench loadtest faultcheck
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
+	@if [ -z "$(PYTHON)" ]; then \
+	  echo "No Python found (pyenv's $(PYTHON_VERSION), python3.13, python3.12 or python3 on PATH)." >&2; \
+	  echo "$$PYTHON_HELP" >&2; exit 1; fi
+	@if ! "$(PYTHON)" -c '$(NEW_ENOUGH)' 2>/dev/null; then \
+	  echo "$(PYTHON) is $$("$(PYTHON)" -V 2>/dev/null || echo "not a Python that runs")." >&2; \
+	  echo "$$PYTHON_HELP" >&2; exit 1; fi
+	@# A virtualenv an older Python made (before this check) only fails again: make it anew.
+	@if [ -e $(VENV) ] && ! $(PY) -c '$(NEW_ENOUGH)' 2>/dev/null; then \
+	  echo "$(VENV) was made by $$($(PY) -V 2>/dev/null || echo "a Python that no longer runs"): making it again with $$("$(PYTHON)" -V)."; \
+	  rm -rf $(VENV); fi
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements-dev.txt

@@ -18,6 +18,7 @@ from committee.document import blocks, churn_appendix, meeting_date_text, red_th
 from committee.models import WordTemplate, marking_of
 from committee.sections import RISK_SECTIONS
 from committee.word import paper_docx
+from riskreg.checks import load_weasyprint
 from riskreg.exports import XLSX_TYPE, csv_bytes, xlsx_bytes, xml_safe, xml_safe_all
 
 SHEET_TITLES = {
@@ -250,7 +251,10 @@ def pdf(content: dict, *, status_line: str) -> bytes:
     """Tagged (PDF/UA-1): headings, paragraphs and tables in its structure tree for screen
     readers, the headings as bookmarks, and its title, author, subject and language set."""
     import pydyf  # WeasyPrint's PDF writer
-    from weasyprint import HTML  # imported here: loading Pango takes a moment
+
+    # Loaded here, not at import: loading Pango takes a moment. Without it, the error (and the
+    # failed render on the paper's page) names the packages to install.
+    HTML = load_weasyprint().HTML
 
     html = render_to_string(
         "committee/paper_print.html",

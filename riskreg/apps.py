@@ -39,6 +39,8 @@ class RiskregConfig(AppConfig):
     verbose_name = "Risk register: users and roles"
 
     def ready(self):
+        from riskreg import checks  # noqa: F401  (registers the start-up checks)
+
         # Sent once per app; syncing after the last one is enough, but syncing each
         # time is cheap and keeps the order of apps irrelevant.
         post_migrate.connect(_sync_roles, dispatch_uid="riskreg.sync_roles")

@@ -70,6 +70,9 @@ class SignInForm(AuthenticationForm):
         self.fields["username"].error_messages["required"] = "Enter your username"
         self.fields["password"].error_messages["required"] = "Enter your password"
         self.fields["password"].widget = forms.PasswordInput(attrs={"autocomplete": "current-password"})
+        # Django focuses the username on load, which makes the first Tab skip the "Skip to
+        # main content" link; the page starts at its top like every other.
+        self.fields["username"].widget.attrs.pop("autofocus", None)
         self.helper = form_helper(
             Field.text("username", field_width=20),
             Field.text("password", field_width=20),

@@ -253,6 +253,9 @@ LOGGING = {
         # sign-in (kept in its AccessLog table anyway) would only fill the logs, and
         # would land in the stdout of every management command.
         "axes": {"level": "WARNING"},
+        # "Step 5 - Creating layout - Page 1": a line per step of every PDF, and three at
+        # every start-up (riskreg.checks loads WeasyPrint).
+        "weasyprint.progress": {"level": "WARNING"},
     },
 }
 
@@ -326,6 +329,10 @@ NOTICE_ESCALATION_DAYS = int(os.environ.get("RISKREG_ESCALATION_DAYS", "2"))
 # then twice as long before each next try (5, 10, 20, 40 minutes).
 NOTICE_ATTEMPTS = int(os.environ.get("RISKREG_NOTICE_ATTEMPTS", "5"))
 NOTICE_RETRY_MINUTES = int(os.environ.get("RISKREG_NOTICE_RETRY_MINUTES", "5"))
+
+# Where people report accessibility problems (an email address), named on the accessibility
+# statement (/accessibility/). Unset, the statement asks them to tell the register admin.
+ACCESSIBILITY_CONTACT = os.environ.get("RISKREG_ACCESSIBILITY_CONTACT", "")
 
 # The office named in the header and on papers.
 OFFICE_NAME = os.environ.get("RISKREG_OFFICE_NAME", "Office of the West Midlands Police and Crime Commissioner")

@@ -15,6 +15,7 @@ handler500 = "riskreg.views.server_error"
 urlpatterns = [
     path("", include("tasks.urls")),  # the home page: each role's task list
     path("healthz", views.healthz, name="healthz"),
+    path("accessibility/", views.accessibility_statement, name="accessibility"),
     path(
         "sign-in/",
         auth_views.LoginView.as_view(

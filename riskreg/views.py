@@ -39,6 +39,14 @@ def healthz(request):
     return HttpResponse("ok\n", content_type="text/plain")
 
 
+@login_not_required
+@require_GET
+def accessibility_statement(request):
+    """The accessibility statement a public body's site must publish: readable by anyone,
+    signed in or not, from the link in every page's footer."""
+    return render(request, "riskreg/accessibility.html", {"contact": settings.ACCESSIBILITY_CONTACT})
+
+
 def _next_url(request, default: str | None = None) -> str:
     """Where to go next (after the two-factor step, a retry): the page that asked, if it is ours."""
     url = request.POST.get("next") or request.GET.get("next")

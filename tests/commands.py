@@ -28,6 +28,16 @@ def run_manage(*args, env_overrides):
     )
 
 
+# Production settings for manage.py in a child process: debug off, a secret key, a host,
+# an SMTP server. Add DJANGO_STATIC_ROOT (the `collected_static` fixture) for the checks.
+PRODUCTION = {
+    "DJANGO_SECRET_KEY": "p" * 20 + "-a-long-and-random-production-secret-key-" + "q" * 20,
+    "DJANGO_ALLOWED_HOSTS": "risk-register.example.org",
+    "RISKREG_SMTP_HOST": "smtp.example.org",
+    "RISKREG_SITE_URL": "https://risk-register.example.org",
+}
+
+
 def run_worker() -> str:
     """The real task worker (manage.py db_worker), in this process, until the queue is
     empty (with the `task_queue` fixture); what it printed."""

@@ -44,6 +44,18 @@ def empty_cache():
     cache.clear()
 
 
+@pytest.fixture(scope="session")
+def collected_static(tmp_path_factory):
+    """A STATIC_ROOT filled by the real collectstatic with production settings, as a
+    deployment has it (riskreg.checks refuses production without one)."""
+    from tests.commands import PRODUCTION, run_manage
+
+    root = tmp_path_factory.mktemp("staticfiles")
+    result = run_manage("collectstatic", "--no-input", env_overrides={**PRODUCTION, "DJANGO_STATIC_ROOT": str(root)})
+    assert result.returncode == 0, result.stderr
+    return root
+
+
 @pytest.fixture
 def officer(db):
     return UserFactory(username="officer", role=Role.OFFICER)

@@ -9,8 +9,7 @@ from django.db.utils import OperationalError
 from django.urls import reverse
 
 from riskreg.roles import Role
-from tests.commands import run_manage
-from tests.security.test_headers import PRODUCTION
+from tests.commands import PRODUCTION, run_manage
 
 pytestmark = pytest.mark.django_db
 
@@ -130,26 +129,29 @@ def test_govuk_css_asset_urls_resolve_under_static():
     assert "GDS Transport" not in css
 
 
-def test_production_settings_pass_the_deploy_check():
+def test_production_settings_pass_the_deploy_check(collected_static):
     result = run_manage(
         "check",
         "--deploy",
         "--fail-level",
         "WARNING",
-        env_overrides=PRODUCTION,
+        env_overrides={**PRODUCTION, "DJANGO_STATIC_ROOT": str(collected_static)},
     )
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
 
-def test_the_deploy_check_warns_when_the_links_in_emails_would_point_at_this_machine():
+def test_the_deploy_check_warns_when_the_links_in_emails_would_point_at_this_machine(collected_static):
     result = run_manage(
         "check",
         "--deploy",
         "--fail-level",
         "WARNING",
-        env_overrides={key: value for key, value in PRODUCTION.items() if key != "RISKREG_SITE_URL"},
+        env_overrides={
+            **{key: value for key, value in PRODUCTION.items() if key != "RISKREG_SITE_URL"},
+            "DJANGO_STATIC_ROOT": str(collected_static),
+        },
     )
 
     assert result.returncode != 0
@@ -157,14 +159,10 @@ def test_the_deploy_check_warns_when_the_links_in_emails_would_point_at_this_mac
     assert "RISKREG_SITE_URL is http://127.0.0.1:8000" in result.stderr + result.stdout
 
 
-def test_the_deploy_check_refuses_production_without_an_smtp_server():
+def test_the_deploy_check_refuses_production_without_an_smtp_server(collected_static):
+    without_smtp = {key: value for key, value in PRODUCTION.items() if key != "RISKREG_SMTP_HOST"}
     result = run_manage(
-        "check",
-        "--deploy",
-        env_overrides={
-            "DJANGO_SECRET_KEY": "p" * 20 + "-a-long-and-random-production-secret-key-" + "q" * 20,
-            "DJANGO_ALLOWED_HOSTS": "risk-register.example.org",
-        },
+        "check", "--deploy", env_overrides={**without_smtp, "DJANGO_STATIC_ROOT": str(collected_static)}
     )
 
     assert result.returncode != 0
@@ -176,3 +174,29 @@ def test_without_a_secret_key_production_refuses_to_start():
 
     assert result.returncode != 0
     assert "Set DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_anyone_reads_the_accessibility_statement_without_signing_in(client, settings, django_assert_num_queries):
+    settings.ACCESSIBILITY_CONTACT = "access@opcc.example.org"
+
+    with django_assert_num_queries(0):
+        response = client.get(reverse("accessibility"))
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Accessibility statement for the risk register" in content
+    assert '<a class="govuk-link" href="mailto:access@opcc.example.org">access@opcc.example.org</a>' in content
+    assert "Equality and Human Rights Commission" in content
+
+
+def test_without_a_contact_the_accessibility_statement_says_to_tell_the_register_admin(client):
+    content = client.get(reverse("accessibility")).content.decode()
+
+    assert "mailto:" not in content
+    assert "tell the register admin of the Office of the West Midlands Police and Crime Commissioner" in content
+
+
+def test_every_page_footer_links_to_the_accessibility_statement(client_as_officer):
+    content = client_as_officer.get("/").content.decode()
+
+    assert '<a class="govuk-footer__link" href="/accessibility/">Accessibility statement</a>' in content

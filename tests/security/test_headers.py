@@ -6,7 +6,7 @@ import re
 import pytest
 from django.conf import settings
 
-from tests.commands import run_manage
+from tests.commands import PRODUCTION, run_manage
 
 pytestmark = pytest.mark.django_db
 
@@ -76,17 +76,13 @@ def test_passwords_are_checked_against_the_usual_rules():
     ]
 
 
-PRODUCTION = {
-    "DJANGO_SECRET_KEY": "p" * 20 + "-a-long-and-random-production-secret-key-" + "q" * 20,
-    "DJANGO_ALLOWED_HOSTS": "risk-register.example.org",
-    "RISKREG_SMTP_HOST": "smtp.example.org",
-    "RISKREG_SITE_URL": "https://risk-register.example.org",
-}
-
-
-def test_production_settings_with_two_factor_sign_in_pass_the_deploy_check():
+def test_production_settings_with_two_factor_sign_in_pass_the_deploy_check(collected_static):
     result = run_manage(
-        "check", "--deploy", "--fail-level", "WARNING", env_overrides={**PRODUCTION, "DJANGO_ADMIN_2FA": "true"}
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        env_overrides={**PRODUCTION, "DJANGO_ADMIN_2FA": "true", "DJANGO_STATIC_ROOT": str(collected_static)},
     )
 
     assert result.returncode == 0, result.stdout + result.stderr

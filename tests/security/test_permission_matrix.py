@@ -96,6 +96,9 @@ TABLE = {
     ("home", "POST"):                                NOT_ALLOWED,
     ("healthz", "GET"):                              EVERYONE,
     ("healthz", "POST"):                             (405,  405,    405,      405,  405,      405,      405),
+    # The accessibility statement is public, as the regulations ask.
+    ("accessibility", "GET"):                        EVERYONE,
+    ("accessibility", "POST"):                       (405,  405,    405,      405,  405,      405,      405),
     # Signed-in people are sent on from the sign-in page.
     ("login", "GET"):                                EVERYONE,
     ("login", "POST"):                               EVERYONE,
