@@ -50,6 +50,8 @@ KWARGS = {
     "commitments:register_download": {"extension": "csv"},
     "commitments:detail": {"ref": 96},
     "commitments:commitment_edit": {"ref": 96},
+    "commitments:commitment_marking": {"ref": 96},
+    "commitments:update_marking": {"ref": 97, "fy": "2025-26", "q": "q3"},
     "commitments:update_edit": {"ref": 96, "fy": "2025-26", "q": "q3"},
     "commitments:update_review": {"ref": 97, "fy": "2025-26", "q": "q3"},
     "commitments:update_grid": {"fy": "2025-26", "q": "q3"},
@@ -59,6 +61,7 @@ KWARGS = {
     "risks:detail": {"ref": "CR10"},
     "risks:edit": {"ref": "CR10"},
     "risks:status": {"ref": "CR10"},
+    "risks:marking": {"ref": "CR10"},
     "risks:assess": {"ref": "CR10", "fy": "2025-26", "q": "q3"},
     "risks:assess_moved": {"ref": "CR10", "period": "2025-26-q3"},
     "risks:action_create": {"ref": "CR10"},
@@ -84,6 +87,7 @@ SIGNED_IN = (LOGIN, OK, OK, OK, OK, OK, OK)
 NOT_ALLOWED = (LOGIN, 405, 405, 405, 405, 405, 405)
 ADMIN_ONLY = (LOGIN, NO, NO, NO, NO, NO, OK)
 RISK_EDITORS = (LOGIN, NO, NO, OK, NO, NO, OK)  # CR10's owner and admins
+SMT_LEAD_OF_96_97 = (LOGIN, NO, NO, OK, NO, NO, OK)  # the SMT lead of commitments 96 and 97, and admins
 
 # fmt: off
 TABLE = {
@@ -131,6 +135,11 @@ TABLE = {
     # Editing a commitment (text, areas, leads): register admins only, even its own leads.
     ("commitments:commitment_edit", "GET"):          ADMIN_ONLY,
     ("commitments:commitment_edit", "POST"):         ADMIN_ONLY,
+    # The protective marking of a commitment and of its updates: its SMT lead and admins.
+    ("commitments:commitment_marking", "GET"):       SMT_LEAD_OF_96_97,
+    ("commitments:commitment_marking", "POST"):      SMT_LEAD_OF_96_97,
+    ("commitments:update_marking", "GET"):           SMT_LEAD_OF_96_97,
+    ("commitments:update_marking", "POST"):          SMT_LEAD_OF_96_97,
     ("commitments:update_edit", "GET"):              (LOGIN, OK,     NO,       NO,   NO,       NO,       OK),
     ("commitments:update_edit", "POST"):             (LOGIN, OK,     NO,       NO,   NO,       NO,       OK),
     ("commitments:update_review", "GET"):            (LOGIN, NO,     NO,       OK,   NO,       NO,       OK),
@@ -162,6 +171,8 @@ TABLE = {
     ("risks:edit", "POST"):                          RISK_EDITORS,
     ("risks:status", "GET"):                         RISK_EDITORS,
     ("risks:status", "POST"):                        RISK_EDITORS,
+    ("risks:marking", "GET"):                        RISK_EDITORS,
+    ("risks:marking", "POST"):                       RISK_EDITORS,
     ("risks:assess", "GET"):                         RISK_EDITORS,
     ("risks:assess", "POST"):                        RISK_EDITORS,
     # The old address of the page above: moved for good, for everyone signed in.
