@@ -6,8 +6,6 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce, Upper
 from simple_history.models import HistoricalRecords
 
-from riskreg.marking import marking_constraint, marking_field, marking_reason_field
-
 from commitments.periods import (  # noqa: F401 (the app's models are all importable from here)
     Meeting,
     ReportingPeriod,
@@ -15,6 +13,7 @@ from commitments.periods import (  # noqa: F401 (the app's models are all import
     parse_period_label,
     previous_quarter,
 )
+from riskreg.marking import marking_constraint, marking_field, marking_reason_field
 
 
 class Rag(models.TextChoices):

@@ -203,7 +203,9 @@ def commitment_history(commitment, *, with_updates: bool) -> list:
         people,
     ) + history_entries(
         update_records,
-        ["rag", "narrative", "state", "review_comment", *MARKING_FIELDS], lambda r: f"{r.period.label} update", people
+        ["rag", "narrative", "state", "review_comment", *MARKING_FIELDS],
+        lambda r: f"{r.period.label} update",
+        people,
     )
     history += history_entries(area_records, [], lambda r: f"Policy area {r.policy_area.name}", people)
     history.sort(key=lambda e: e.when, reverse=True)

@@ -17,7 +17,6 @@ from django.shortcuts import redirect, render
 
 from riskreg.forms import form_helper, posted
 
-
 # Sent after an item's marking is set (item=, marking=): the public pages take an item
 # marked sensitive off the quarters already published for the public.
 marking_changed = Signal()
@@ -122,7 +121,12 @@ def marking_edit(request, *, item, may_set: bool, what: str, back_url: str):
         raise PermissionDenied
     form = MarkingForm(posted(request), current=item.protective_marking)
     if request.method == "POST" and form.is_valid():
-        marking_set(item=item, marking=form.cleaned_data["protective_marking"], reason=form.cleaned_data["reason"], by=request.user)
+        marking_set(
+            item=item,
+            marking=form.cleaned_data["protective_marking"],
+            reason=form.cleaned_data["reason"],
+            by=request.user,
+        )
         messages.success(request, f"{what} is now {Marking(form.cleaned_data['protective_marking']).label}.")
         return redirect(back_url)
     context = {"form": form, "item": item, "what": what, "back_url": back_url, "Marking": Marking}

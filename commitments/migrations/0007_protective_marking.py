@@ -5,59 +5,88 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('commitments', '0006_update_windows_meetings_and_carried_forward'),
+        ("commitments", "0006_update_windows_meetings_and_carried_forward"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='commitment',
-            name='marking_reason',
-            field=models.TextField(blank=True, verbose_name='reason for the marking'),
+            model_name="commitment",
+            name="marking_reason",
+            field=models.TextField(blank=True, verbose_name="reason for the marking"),
         ),
         migrations.AddField(
-            model_name='commitment',
-            name='protective_marking',
-            field=models.CharField(choices=[('official', 'OFFICIAL'), ('official-sensitive', 'OFFICIAL-SENSITIVE')], db_index=True, default='official', max_length=20, verbose_name='protective marking'),
+            model_name="commitment",
+            name="protective_marking",
+            field=models.CharField(
+                choices=[("official", "OFFICIAL"), ("official-sensitive", "OFFICIAL-SENSITIVE")],
+                db_index=True,
+                default="official",
+                max_length=20,
+                verbose_name="protective marking",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalcommitment',
-            name='marking_reason',
-            field=models.TextField(blank=True, verbose_name='reason for the marking'),
+            model_name="historicalcommitment",
+            name="marking_reason",
+            field=models.TextField(blank=True, verbose_name="reason for the marking"),
         ),
         migrations.AddField(
-            model_name='historicalcommitment',
-            name='protective_marking',
-            field=models.CharField(choices=[('official', 'OFFICIAL'), ('official-sensitive', 'OFFICIAL-SENSITIVE')], db_index=True, default='official', max_length=20, verbose_name='protective marking'),
+            model_name="historicalcommitment",
+            name="protective_marking",
+            field=models.CharField(
+                choices=[("official", "OFFICIAL"), ("official-sensitive", "OFFICIAL-SENSITIVE")],
+                db_index=True,
+                default="official",
+                max_length=20,
+                verbose_name="protective marking",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalstatusupdate',
-            name='marking_reason',
-            field=models.TextField(blank=True, verbose_name='reason for the marking'),
+            model_name="historicalstatusupdate",
+            name="marking_reason",
+            field=models.TextField(blank=True, verbose_name="reason for the marking"),
         ),
         migrations.AddField(
-            model_name='historicalstatusupdate',
-            name='protective_marking',
-            field=models.CharField(choices=[('official', 'OFFICIAL'), ('official-sensitive', 'OFFICIAL-SENSITIVE')], db_index=True, default='official', max_length=20, verbose_name='protective marking'),
+            model_name="historicalstatusupdate",
+            name="protective_marking",
+            field=models.CharField(
+                choices=[("official", "OFFICIAL"), ("official-sensitive", "OFFICIAL-SENSITIVE")],
+                db_index=True,
+                default="official",
+                max_length=20,
+                verbose_name="protective marking",
+            ),
         ),
         migrations.AddField(
-            model_name='statusupdate',
-            name='marking_reason',
-            field=models.TextField(blank=True, verbose_name='reason for the marking'),
+            model_name="statusupdate",
+            name="marking_reason",
+            field=models.TextField(blank=True, verbose_name="reason for the marking"),
         ),
         migrations.AddField(
-            model_name='statusupdate',
-            name='protective_marking',
-            field=models.CharField(choices=[('official', 'OFFICIAL'), ('official-sensitive', 'OFFICIAL-SENSITIVE')], db_index=True, default='official', max_length=20, verbose_name='protective marking'),
+            model_name="statusupdate",
+            name="protective_marking",
+            field=models.CharField(
+                choices=[("official", "OFFICIAL"), ("official-sensitive", "OFFICIAL-SENSITIVE")],
+                db_index=True,
+                default="official",
+                max_length=20,
+                verbose_name="protective marking",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='commitment',
-            constraint=models.CheckConstraint(condition=models.Q(('protective_marking__in', ['official', 'official-sensitive'])), name='commitment_marking_known'),
+            model_name="commitment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("protective_marking__in", ["official", "official-sensitive"])),
+                name="commitment_marking_known",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='statusupdate',
-            constraint=models.CheckConstraint(condition=models.Q(('protective_marking__in', ['official', 'official-sensitive'])), name='statusupdate_marking_known'),
+            model_name="statusupdate",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("protective_marking__in", ["official", "official-sensitive"])),
+                name="statusupdate_marking_known",
+            ),
         ),
     ]

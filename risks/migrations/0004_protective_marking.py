@@ -5,36 +5,50 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('commitments', '0007_protective_marking'),
-        ('risks', '0003_heat_map_reads_cells_from_indexes'),
+        ("commitments", "0007_protective_marking"),
+        ("risks", "0003_heat_map_reads_cells_from_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalrisk',
-            name='marking_reason',
-            field=models.TextField(blank=True, verbose_name='reason for the marking'),
+            model_name="historicalrisk",
+            name="marking_reason",
+            field=models.TextField(blank=True, verbose_name="reason for the marking"),
         ),
         migrations.AddField(
-            model_name='historicalrisk',
-            name='protective_marking',
-            field=models.CharField(choices=[('official', 'OFFICIAL'), ('official-sensitive', 'OFFICIAL-SENSITIVE')], db_index=True, default='official', max_length=20, verbose_name='protective marking'),
+            model_name="historicalrisk",
+            name="protective_marking",
+            field=models.CharField(
+                choices=[("official", "OFFICIAL"), ("official-sensitive", "OFFICIAL-SENSITIVE")],
+                db_index=True,
+                default="official",
+                max_length=20,
+                verbose_name="protective marking",
+            ),
         ),
         migrations.AddField(
-            model_name='risk',
-            name='marking_reason',
-            field=models.TextField(blank=True, verbose_name='reason for the marking'),
+            model_name="risk",
+            name="marking_reason",
+            field=models.TextField(blank=True, verbose_name="reason for the marking"),
         ),
         migrations.AddField(
-            model_name='risk',
-            name='protective_marking',
-            field=models.CharField(choices=[('official', 'OFFICIAL'), ('official-sensitive', 'OFFICIAL-SENSITIVE')], db_index=True, default='official', max_length=20, verbose_name='protective marking'),
+            model_name="risk",
+            name="protective_marking",
+            field=models.CharField(
+                choices=[("official", "OFFICIAL"), ("official-sensitive", "OFFICIAL-SENSITIVE")],
+                db_index=True,
+                default="official",
+                max_length=20,
+                verbose_name="protective marking",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='risk',
-            constraint=models.CheckConstraint(condition=models.Q(('protective_marking__in', ['official', 'official-sensitive'])), name='risk_marking_known'),
+            model_name="risk",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("protective_marking__in", ["official", "official-sensitive"])),
+                name="risk_marking_known",
+            ),
         ),
     ]
