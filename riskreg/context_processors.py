@@ -12,6 +12,7 @@ def _items_for(user) -> list[tuple[str, str, str]]:
         ("Periods", "commitments:periods", "Open and close the quarters for updates.", admin),
         ("Risks", "risks:register", "The corporate risk register, with scores and direction of travel.", True),
         ("Risk heat map", "risks:heatmap", "Likelihood against impact, and which risks moved.", True),
+        ("KPIs", "kpis:register", "The plan's key performance indicators, quarter by quarter.", True),
         ("Committee papers", "committee:papers", "The quarterly Risk Management Update and its downloads.", True),
         ("Users", "admin:riskreg_user_changelist", "People, their roles and their accounts.", admin),
         ("Activity", "activity", "Who changed what, and when.", admin),

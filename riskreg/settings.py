@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "commitments",
     "risks",
     "committee",
+    "kpis",
     "tasks",
 ]
 

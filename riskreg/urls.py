@@ -31,5 +31,6 @@ urlpatterns = [
     path("", include("commitments.urls")),
     path("risks/", include("risks.urls")),
     path("committee/", include("committee.urls")),
+    path("kpis/", include("kpis.urls")),
     path("admin/", admin.site.urls),
 ]

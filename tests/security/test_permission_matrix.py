@@ -28,6 +28,7 @@ from commitments.models import StatusUpdate
 from riskreg.roles import Role
 from tests.committee.factories import PublishedPaperFactory
 from tests.factories import CommitmentFactory, StatusUpdateFactory, UserFactory
+from tests.kpis.factories import KpiFactory, KpiValueFactory
 from tests.riskreg.queue_tasks import failed_run
 from tests.risks.factories import ActionFactory, AssessmentFactory, RiskFactory
 from tests.security.helpers import db_counts
@@ -44,7 +45,8 @@ ROLES = ("anonymous", "officer", "other officer", "SMT lead", "other SMT lead", 
 # - commitment 98: the other officer and other SMT lead lead it;
 # - risk CR10, owned by the SMT lead, with an action; CR11, owned by the other SMT lead;
 # - the 2025/26 Q2 paper, published; Q3 (open) has no paper;
-# - a failed task in the queue, FAILED_TASK.
+# - a failed task in the queue, FAILED_TASK;
+# - KPI KPI01, with a 2025/26 Q2 value.
 FAILED_TASK = "6f1d0b6e-0000-4000-8000-000000000014"
 KWARGS = {
     "commitments:register_download": {"extension": "csv"},
@@ -71,6 +73,8 @@ KWARGS = {
     "committee:paper_publish": {"fy": "2025-26", "q": "q2"},
     "committee:paper_download": {"fy": "2025-26", "q": "q2", "filename": "red-list.csv"},
     "task_retry": {"run_id": FAILED_TASK},
+    "kpis:detail": {"ref": "KPI01"},
+    "kpis:value_marking": {"ref": "KPI01", "fy": "2025-26", "q": "q2"},
 }
 
 # Some patterns get a second row with other arguments: "name (variant)".
@@ -198,6 +202,18 @@ TABLE = {
     ("committee:paper_download", "POST"):            NOT_ALLOWED,
     ("committee:paper_download (unpublished)", "GET"):  (LOGIN, OK,  OK,       OK,   OK,       NO,       OK),
     ("committee:paper_download (unpublished)", "POST"): NOT_ALLOWED,
+
+    ("kpis:register", "GET"):                        SIGNED_IN,
+    ("kpis:register", "POST"):                       NOT_ALLOWED,
+    ("kpis:import", "GET"):                          ADMIN_ONLY,
+    ("kpis:import", "POST"):                         ADMIN_ONLY,
+    ("kpis:import_confirm", "GET"):                  NOT_ALLOWED,
+    ("kpis:import_confirm", "POST"):                 ADMIN_ONLY,
+    ("kpis:detail", "GET"):                          SIGNED_IN,
+    ("kpis:detail", "POST"):                         NOT_ALLOWED,
+    # A KPI value's marking: any SMT lead (KPIs have no lead of their own) and admins.
+    ("kpis:value_marking", "GET"):                   (LOGIN, NO,     NO,       OK,   OK,       NO,       OK),
+    ("kpis:value_marking", "POST"):                  (LOGIN, NO,     NO,       OK,   OK,       NO,       OK),
 }
 # fmt: on
 
@@ -252,6 +268,7 @@ def world(periods, officer, smt_lead, committee_member, register_admin):
 
     PublishedPaperFactory(paper__period=q2, paper__meeting_date=datetime.date(2025, 12, 11))
     failed_run(id=FAILED_TASK)
+    KpiValueFactory(kpi=KpiFactory(ref="KPI01"), period=q2)
     return {"people": people, "action": action}
 
 

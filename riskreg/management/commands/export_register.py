@@ -50,6 +50,8 @@ MODELS = [
     # The page and files as rendered from each version: a restored register serves the same bytes.
     "committee.publishedpage",
     "committee.publishedfile",
+    "kpis.kpi",
+    "kpis.kpivalue",
 ]
 # Not register data: the commitments register's cache token, which the migrations create
 # and the restore's own saves renew.
@@ -97,7 +99,9 @@ def register_data() -> list[dict]:
 
 
 def export_document() -> dict:
-    applied = MigrationRecorder.Migration.objects.filter(app__in=["riskreg", "commitments", "risks", "committee"])
+    applied = MigrationRecorder.Migration.objects.filter(
+        app__in=["riskreg", "commitments", "risks", "committee", "kpis"]
+    )
     latest: dict[str, str] = {}
     for app, name in applied.order_by("app", "name").values_list("app", "name"):
         latest[app] = name
