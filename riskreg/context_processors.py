@@ -14,6 +14,7 @@ def _items_for(user) -> list[tuple[str, str, str]]:
         ("Risk heat map", "risks:heatmap", "Likelihood against impact, and which risks moved.", True),
         ("KPIs", "kpis:register", "The plan's key performance indicators, quarter by quarter.", True),
         ("Committee papers", "committee:papers", "The quarterly Risk Management Update and its downloads.", True),
+        ("Publish for the public", "public:publish_list", "What the public performance pages show.", admin),
         ("Users", "admin:riskreg_user_changelist", "People, their roles and their accounts.", admin),
         ("Activity", "activity", "Who changed what, and when.", admin),
         ("Task queue", "task_queue", "Background work: renders waiting, running, failed and done.", admin),

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "risks",
     "committee",
     "kpis",
+    "public",
     "tasks",
 ]
 
@@ -314,6 +315,10 @@ else:
     }
 DEFAULT_FROM_EMAIL = os.environ.get("RISKREG_EMAIL_FROM", "Risk register <risk-register@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Requests a minute from one address to the open data: the public pages' downloads and
+# the API (riskreg.throttling.over_rate_limit); 0 turns the limit off.
+RISKREG_PUBLIC_RATE_LIMIT = int(os.environ.get("RISKREG_PUBLIC_RATE_LIMIT", "60"))
 
 # The office named in the header and on papers.
 OFFICE_NAME = os.environ.get("RISKREG_OFFICE_NAME", "Office of the West Midlands Police and Crime Commissioner")

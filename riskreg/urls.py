@@ -32,5 +32,6 @@ urlpatterns = [
     path("risks/", include("risks.urls")),
     path("committee/", include("committee.urls")),
     path("kpis/", include("kpis.urls")),
+    path("performance/", include("public.urls")),
     path("admin/", admin.site.urls),
 ]

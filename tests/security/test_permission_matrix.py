@@ -25,6 +25,7 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 
 from commitments.models import StatusUpdate
+from public.services import release_publish
 from riskreg.roles import Role
 from tests.committee.factories import PublishedPaperFactory
 from tests.factories import CommitmentFactory, StatusUpdateFactory, UserFactory
@@ -46,7 +47,8 @@ ROLES = ("anonymous", "officer", "other officer", "SMT lead", "other SMT lead", 
 # - risk CR10, owned by the SMT lead, with an action; CR11, owned by the other SMT lead;
 # - the 2025/26 Q2 paper, published; Q3 (open) has no paper;
 # - a failed task in the queue, FAILED_TASK;
-# - KPI KPI01, with a 2025/26 Q2 value.
+# - KPI KPI01, with a 2025/26 Q2 value;
+# - 2025/26 Q2 published for the public; Q3 not.
 FAILED_TASK = "6f1d0b6e-0000-4000-8000-000000000014"
 KWARGS = {
     "commitments:register_download": {"extension": "csv"},
@@ -74,12 +76,17 @@ KWARGS = {
     "committee:paper_download": {"fy": "2025-26", "q": "q2", "filename": "red-list.csv"},
     "task_retry": {"run_id": FAILED_TASK},
     "kpis:detail": {"ref": "KPI01"},
+    "public:quarter": {"fy": "2025-26", "q": "q2"},
+    "public:publish": {"fy": "2025-26", "q": "q2"},
+    "public:download": {"fy": "2025-26", "q": "q2", "filename": "summary.csv"},
     "kpis:value_marking": {"ref": "KPI01", "fy": "2025-26", "q": "q2"},
 }
 
 # Some patterns get a second row with other arguments: "name (variant)".
 VARIANTS = {
     "committee:paper (unpublished)": ("committee:paper", {"fy": "2025-26", "q": "q3"}),
+    "public:quarter (unpublished)": ("public:quarter", {"fy": "2025-26", "q": "q3"}),
+    "public:download (unpublished)": ("public:download", {"fy": "2025-26", "q": "q3", "filename": "summary.csv"}),
     "committee:paper_download (unpublished)": (
         "committee:paper_download",
         {"fy": "2025-26", "q": "q3", "filename": "red-list.csv"},
@@ -89,6 +96,10 @@ VARIANTS = {
 EVERYONE = (OK, OK, OK, OK, OK, OK, OK)
 SIGNED_IN = (LOGIN, OK, OK, OK, OK, OK, OK)
 NOT_ALLOWED = (LOGIN, 405, 405, 405, 405, 405, 405)
+NO_ONE = (NO, NO, NO, NO, NO, NO, NO)
+# The public pages: no sign-in, and GET only.
+PUBLIC = EVERYONE
+PUBLIC_NOT_ALLOWED = (405, 405, 405, 405, 405, 405, 405)
 ADMIN_ONLY = (LOGIN, NO, NO, NO, NO, NO, OK)
 RISK_EDITORS = (LOGIN, NO, NO, OK, NO, NO, OK)  # CR10's owner and admins
 SMT_LEAD_OF_96_97 = (LOGIN, NO, NO, OK, NO, NO, OK)  # the SMT lead of commitments 96 and 97, and admins
@@ -211,6 +222,20 @@ TABLE = {
     ("kpis:import_confirm", "POST"):                 ADMIN_ONLY,
     ("kpis:detail", "GET"):                          SIGNED_IN,
     ("kpis:detail", "POST"):                         NOT_ALLOWED,
+    ("public:index", "GET"):                         PUBLIC,
+    ("public:index", "POST"):                        PUBLIC_NOT_ALLOWED,
+    ("public:quarter", "GET"):                       PUBLIC,
+    ("public:quarter", "POST"):                      PUBLIC_NOT_ALLOWED,
+    ("public:quarter (unpublished)", "GET"):         NO_ONE,
+    ("public:quarter (unpublished)", "POST"):        PUBLIC_NOT_ALLOWED,
+    ("public:download", "GET"):                      PUBLIC,
+    ("public:download", "POST"):                     PUBLIC_NOT_ALLOWED,
+    ("public:download (unpublished)", "GET"):        NO_ONE,
+    ("public:download (unpublished)", "POST"):       PUBLIC_NOT_ALLOWED,
+    ("public:publish_list", "GET"):                  ADMIN_ONLY,
+    ("public:publish_list", "POST"):                 NOT_ALLOWED,
+    ("public:publish", "GET"):                       ADMIN_ONLY,
+    ("public:publish", "POST"):                      ADMIN_ONLY,
     # A KPI value's marking: any SMT lead (KPIs have no lead of their own) and admins.
     ("kpis:value_marking", "GET"):                   (LOGIN, NO,     NO,       OK,   OK,       NO,       OK),
     ("kpis:value_marking", "POST"):                  (LOGIN, NO,     NO,       OK,   OK,       NO,       OK),
@@ -269,6 +294,7 @@ def world(periods, officer, smt_lead, committee_member, register_admin):
     PublishedPaperFactory(paper__period=q2, paper__meeting_date=datetime.date(2025, 12, 11))
     failed_run(id=FAILED_TASK)
     KpiValueFactory(kpi=KpiFactory(ref="KPI01"), period=q2)
+    release_publish(period=q2, by=None)
     return {"people": people, "action": action}
 
 

@@ -52,6 +52,7 @@ MODELS = [
     "committee.publishedfile",
     "kpis.kpi",
     "kpis.kpivalue",
+    "public.publicrelease",
 ]
 # Not register data: the commitments register's cache token, which the migrations create
 # and the restore's own saves renew.
@@ -100,7 +101,7 @@ def register_data() -> list[dict]:
 
 def export_document() -> dict:
     applied = MigrationRecorder.Migration.objects.filter(
-        app__in=["riskreg", "commitments", "risks", "committee", "kpis"]
+        app__in=["riskreg", "commitments", "risks", "committee", "kpis", "public"]
     )
     latest: dict[str, str] = {}
     for app, name in applied.order_by("app", "name").values_list("app", "name"):
