@@ -15,6 +15,7 @@ def _items_for(user) -> list[tuple[str, str, str]]:
         ("KPIs", "kpis:register", "The plan's key performance indicators, quarter by quarter.", True),
         ("Committee papers", "committee:papers", "The quarterly Risk Management Update and its downloads.", True),
         ("Publish for the public", "public:publish_list", "What the public performance pages show.", admin),
+        ("API tokens", "api_tokens:tokens", "Your tokens for reading the registers through the API.", True),
         ("Users", "admin:riskreg_user_changelist", "People, their roles and their accounts.", admin),
         ("Activity", "activity", "Who changed what, and when.", admin),
         ("Task queue", "task_queue", "Background work: renders waiting, running, failed and done.", admin),

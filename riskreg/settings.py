@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "committee",
     "kpis",
     "public",
+    "api",
     "tasks",
 ]
 

@@ -24,6 +24,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 
+from api.services import token_create
 from commitments.models import StatusUpdate
 from public.services import release_publish
 from riskreg.roles import Role
@@ -48,7 +49,8 @@ ROLES = ("anonymous", "officer", "other officer", "SMT lead", "other SMT lead", 
 # - the 2025/26 Q2 paper, published; Q3 (open) has no paper;
 # - a failed task in the queue, FAILED_TASK;
 # - KPI KPI01, with a 2025/26 Q2 value;
-# - 2025/26 Q2 published for the public; Q3 not.
+# - 2025/26 Q2 published for the public; Q3 not;
+# - an API token of the officer's.
 FAILED_TASK = "6f1d0b6e-0000-4000-8000-000000000014"
 KWARGS = {
     "commitments:register_download": {"extension": "csv"},
@@ -79,6 +81,10 @@ KWARGS = {
     "public:quarter": {"fy": "2025-26", "q": "q2"},
     "public:publish": {"fy": "2025-26", "q": "q2"},
     "public:download": {"fy": "2025-26", "q": "q2", "filename": "summary.csv"},
+    "api:quarter": {"period": "2025-26-q2"},
+    "api:quarter_commitments": {"period": "2025-26-q2"},
+    "api:quarter_kpis": {"period": "2025-26-q2"},
+    "api_tokens:revoke": {"pk": "token"},  # filled in with the officer's token's id
     "kpis:value_marking": {"ref": "KPI01", "fy": "2025-26", "q": "q2"},
 }
 
@@ -86,6 +92,7 @@ KWARGS = {
 VARIANTS = {
     "committee:paper (unpublished)": ("committee:paper", {"fy": "2025-26", "q": "q3"}),
     "public:quarter (unpublished)": ("public:quarter", {"fy": "2025-26", "q": "q3"}),
+    "api:quarter_commitments (unpublished)": ("api:quarter_commitments", {"period": "2025-26-q3"}),
     "public:download (unpublished)": ("public:download", {"fy": "2025-26", "q": "q3", "filename": "summary.csv"}),
     "committee:paper_download (unpublished)": (
         "committee:paper_download",
@@ -100,6 +107,7 @@ NO_ONE = (NO, NO, NO, NO, NO, NO, NO)
 # The public pages: no sign-in, and GET only.
 PUBLIC = EVERYONE
 PUBLIC_NOT_ALLOWED = (405, 405, 405, 405, 405, 405, 405)
+TOKEN_NEEDED = (401, 401, 401, 401, 401, 401, 401)
 ADMIN_ONLY = (LOGIN, NO, NO, NO, NO, NO, OK)
 RISK_EDITORS = (LOGIN, NO, NO, OK, NO, NO, OK)  # CR10's owner and admins
 SMT_LEAD_OF_96_97 = (LOGIN, NO, NO, OK, NO, NO, OK)  # the SMT lead of commitments 96 and 97, and admins
@@ -236,6 +244,36 @@ TABLE = {
     ("public:publish_list", "POST"):                 NOT_ALLOWED,
     ("public:publish", "GET"):                       ADMIN_ONLY,
     ("public:publish", "POST"):                      ADMIN_ONLY,
+    # The API: the open data for everyone; the staff API answers 401 to all without a
+    # token (tests/api: with one, each gets what their pages give).
+    ("api:api-root", "GET"):                         NO_ONE,
+    ("api:api-root", "POST"):                        NO_ONE,
+    ("api:openapi-json", "GET"):                     PUBLIC,
+    # ninja's schema view answers the schema to any method; it writes nothing.
+    ("api:openapi-json", "POST"):                    PUBLIC,
+    ("api_docs", "GET"):                             PUBLIC,
+    ("api_docs", "POST"):                            PUBLIC_NOT_ALLOWED,
+    ("api:quarters", "GET"):                         PUBLIC,
+    ("api:quarters", "POST"):                        PUBLIC_NOT_ALLOWED,
+    ("api:quarter", "GET"):                          PUBLIC,
+    ("api:quarter", "POST"):                         PUBLIC_NOT_ALLOWED,
+    ("api:quarter_commitments", "GET"):              PUBLIC,
+    ("api:quarter_commitments", "POST"):             PUBLIC_NOT_ALLOWED,
+    ("api:quarter_commitments (unpublished)", "GET"):  NO_ONE,
+    ("api:quarter_commitments (unpublished)", "POST"): PUBLIC_NOT_ALLOWED,
+    ("api:quarter_kpis", "GET"):                     PUBLIC,
+    ("api:quarter_kpis", "POST"):                    PUBLIC_NOT_ALLOWED,
+    ("api:staff_commitments", "GET"):                TOKEN_NEEDED,
+    ("api:staff_commitments", "POST"):               PUBLIC_NOT_ALLOWED,
+    ("api:staff_risks", "GET"):                      TOKEN_NEEDED,
+    ("api:staff_risks", "POST"):                     PUBLIC_NOT_ALLOWED,
+    ("api:staff_kpis", "GET"):                       TOKEN_NEEDED,
+    ("api:staff_kpis", "POST"):                      PUBLIC_NOT_ALLOWED,
+    # Everyone who reads the registers may have tokens; a token is revoked by its owner.
+    ("api_tokens:tokens", "GET"):                    SIGNED_IN,
+    ("api_tokens:tokens", "POST"):                   SIGNED_IN,
+    ("api_tokens:revoke", "GET"):                    NOT_ALLOWED,
+    ("api_tokens:revoke", "POST"):                   (LOGIN, OK,     NO,       NO,   NO,       NO,       NO),
     # A KPI value's marking: any SMT lead (KPIs have no lead of their own) and admins.
     ("kpis:value_marking", "GET"):                   (LOGIN, NO,     NO,       OK,   OK,       NO,       OK),
     ("kpis:value_marking", "POST"):                  (LOGIN, NO,     NO,       OK,   OK,       NO,       OK),
@@ -295,7 +333,8 @@ def world(periods, officer, smt_lead, committee_member, register_admin):
     failed_run(id=FAILED_TASK)
     KpiValueFactory(kpi=KpiFactory(ref="KPI01"), period=q2)
     release_publish(period=q2, by=None)
-    return {"people": people, "action": action}
+    token, _ = token_create(name="matrix", by=officer)
+    return {"people": people, "action": action, "token": token}
 
 
 @dataclass
@@ -310,7 +349,7 @@ def requests_for(role: str, world) -> list[Request]:
     found = []
     for (row, method), outcomes in TABLE.items():
         name, kwargs = VARIANTS.get(row, (row, KWARGS.get(row, {})))
-        kwargs = {key: (world["action"].pk if value == "action" else value) for key, value in kwargs.items()}
+        kwargs = {key: (world[value].pk if value in ("action", "token") else value) for key, value in kwargs.items()}
         found.append(Request(row, method, reverse(name, kwargs=kwargs), outcomes[ROLES.index(role)]))
     # Signing out ends the session: do it last.
     return sorted(found, key=lambda r: r.row == "logout")

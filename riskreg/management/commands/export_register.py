@@ -53,6 +53,7 @@ MODELS = [
     "kpis.kpi",
     "kpis.kpivalue",
     "public.publicrelease",
+    "api.apitoken",
 ]
 # Not register data: the commitments register's cache token, which the migrations create
 # and the restore's own saves renew.
@@ -101,7 +102,7 @@ def register_data() -> list[dict]:
 
 def export_document() -> dict:
     applied = MigrationRecorder.Migration.objects.filter(
-        app__in=["riskreg", "commitments", "risks", "committee", "kpis", "public"]
+        app__in=["riskreg", "commitments", "risks", "committee", "kpis", "public", "api"]
     )
     latest: dict[str, str] = {}
     for app, name in applied.order_by("app", "name").values_list("app", "name"):
