@@ -87,3 +87,17 @@ def test_a_risk_owner_marks_their_risk(client_as_smt_lead, smt_lead):
     assert risk.protective_marking == Marking.OFFICIAL_SENSITIVE
     page = client_as_smt_lead.get(reverse("risks:detail", args=["CR01"])).content.decode()
     assert "OFFICIAL-SENSITIVE" in page
+
+
+def test_an_smt_lead_marks_a_kpi_value_and_the_kpi_page_shows_it(client_as_smt_lead, periods):
+    from kpis.models import KpiValue
+    from tests.kpis.factories import KpiFactory, KpiValueFactory
+
+    KpiValueFactory(kpi=KpiFactory(ref="KPI01"), period=periods[2], value=5)
+
+    response = client_as_smt_lead.post(reverse("kpis:value_marking", args=["KPI01", "2025-26", "q2"]), SENSITIVE)
+
+    assert response.status_code == 302
+    assert KpiValue.objects.get().protective_marking == Marking.OFFICIAL_SENSITIVE
+    page = client_as_smt_lead.get(reverse("kpis:detail", args=["KPI01"])).content.decode()
+    assert "OFFICIAL-SENSITIVE" in page and "Names an operation still under way" in page
