@@ -30,6 +30,7 @@ def pages(plan, period):
     """(name, kind, user, url): kind is html, list (an html list page), cached (a page
     timed with its cache kept), download or baseline."""
     from commitments.models import Commitment, ReportingPeriod
+    from public.models import PublicRelease
     from riskreg.models import User
     from risks.models import Risk
 
@@ -43,6 +44,7 @@ def pages(plan, period):
     # Only an open quarter has a close page: the latest open one (make_synthetic opens the last).
     latest_open = ReportingPeriod.objects.open().order_by("financial_year", "quarter").last() or period
     open_quarter = f"{latest_open.financial_year_slug}/{latest_open.quarter_slug}"
+    public = PublicRelease.objects.listed().first().period  # make_synthetic publishes the latest closed quarter
     return [
         ("minimal view (floor)", "baseline", "officer", "/bench-ok/"),
         ("admin changelist, 100 rows", "baseline", "admin", "/admin/commitments/commitment/"),
@@ -79,6 +81,16 @@ def pages(plan, period):
         ("paper XLSX", "download", "committee", f"{paper}report.xlsx"),
         ("paper red list CSV", "download", "committee", f"{paper}red-list.csv"),
         ("Word template (admin)", "html", "admin", "/committee/word-template/"),
+        # Without sign-in: the public page of the published quarter, and the open data API's list.
+        (
+            "public performance page",
+            "html",
+            "anonymous",
+            f"/performance/{public.financial_year_slug}/{public.quarter_slug}/",
+        ),
+        ("open data API: commitments", "download", "anonymous", f"/api/v1/quarters/{public.slug}/commitments"),
+        # The staff API with a token: every commitment's visible updates, 100 at a time.
+        ("staff API: commitments (token)", "download", "token", "/api/v1/staff/commitments?limit=100"),
     ]
 
 
@@ -206,6 +218,7 @@ def daily_job(repeats: int = JOB_REPEATS) -> dict:
 def clients():
     from django.test import Client
 
+    from api.services import token_create
     from riskreg.models import User
 
     made = {}
@@ -213,6 +226,9 @@ def clients():
         client = Client()
         client.force_login(User.objects.get(username=f"synthetic-{kind}-0001"))
         made[kind] = client
+    made["anonymous"] = Client()
+    raw = token_create(name="bench", by=User.objects.get(username="synthetic-officer-0001"))[1]
+    made["token"] = Client(headers={"Authorization": f"Bearer {raw}"})
     return made
 
 

@@ -19,3 +19,6 @@ LOGGING["handlers"]["console"]["stream"] = "ext://sys.stderr"  # noqa: F405
 # published paper's PDF and Word file are rendered as make_synthetic publishes it (in
 # production the worker renders them) and the downloads measured are the stored files.
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+# One address makes every request: the open data's per-address limit would refuse most.
+RISKREG_PUBLIC_RATE_LIMIT = 0

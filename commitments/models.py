@@ -13,6 +13,7 @@ from commitments.periods import (  # noqa: F401 (the app's models are all import
     parse_period_label,
     previous_quarter,
 )
+from riskreg.marking import marking_constraint, marking_field, marking_reason_field
 
 
 class Rag(models.TextChoices):
@@ -212,13 +213,18 @@ class Commitment(models.Model):
     wmp_lead = models.CharField("WMP lead", max_length=200, blank=True, help_text="A named contact in the force.")
     timescale = models.CharField(max_length=100, blank=True)
     active = models.BooleanField(default=True)
+    protective_marking = marking_field()
+    marking_reason = marking_reason_field()
 
     objects = CommitmentQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["search_text"])  # the text's history is kept
 
     class Meta:
         ordering = ["plan", "ref"]
-        constraints = [models.UniqueConstraint(fields=["plan", "ref"], name="commitment_ref_unique_in_plan")]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "ref"], name="commitment_ref_unique_in_plan"),
+            marking_constraint("commitment"),
+        ]
         # Counting the register's rows (for its pages) reads only this index, not the
         # table with its long texts.
         indexes = [models.Index(fields=["plan", "active", "id"], name="commitment_plan_active_id")]
@@ -320,6 +326,8 @@ class StatusUpdate(models.Model):
     # Bumped by every write; a save carrying an older version is refused, so two
     # people editing at once never overwrite each other silently.
     version = models.PositiveIntegerField(default=1)
+    protective_marking = marking_field()
+    marking_reason = marking_reason_field()
 
     objects = StatusUpdateQuerySet.as_manager()
     history = HistoricalRecords()
@@ -329,6 +337,7 @@ class StatusUpdate(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["commitment", "period"], name="one_status_update_per_quarter"),
             models.CheckConstraint(condition=Q(rag__in=["", *Rag.values]), name="rag_is_red_amber_green_or_empty"),
+            marking_constraint("statusupdate"),
         ]
         # "Approved Red (or Green...) in the quarter" is the register's filter and the paper's
         # red list. With the commitment in the index PostgreSQL answers from the index alone

@@ -13,6 +13,7 @@ from commitments.models import Commitment, CommitmentPolicyArea, ReportingPeriod
 from riskreg.history import history_entries, people_in
 
 MINE_PAGE_SIZE = 50
+MARKING_FIELDS = ["protective_marking", "marking_reason"]
 
 
 @dataclass
@@ -197,11 +198,14 @@ def commitment_history(commitment, *, with_updates: bool) -> list:
     people = people_in(commitment_records + update_records + area_records, user_fields=["smt_lead", "officer_lead"])
     history = history_entries(
         commitment_records,
-        ["text", "smt_lead", "officer_lead", "wmp_lead", "timescale", "active"],
+        ["text", "smt_lead", "officer_lead", "wmp_lead", "timescale", "active", *MARKING_FIELDS],
         lambda r: "Commitment",
         people,
     ) + history_entries(
-        update_records, ["rag", "narrative", "state", "review_comment"], lambda r: f"{r.period.label} update", people
+        update_records,
+        ["rag", "narrative", "state", "review_comment", *MARKING_FIELDS],
+        lambda r: f"{r.period.label} update",
+        people,
     )
     history += history_entries(area_records, [], lambda r: f"Policy area {r.policy_area.name}", people)
     history.sort(key=lambda e: e.when, reverse=True)

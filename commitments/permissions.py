@@ -37,3 +37,8 @@ def can_review(user, update: StatusUpdate) -> bool:
 def can_manage_register(user) -> bool:
     """Import the plan, open and close periods."""
     return user.is_register_admin()
+
+
+def can_set_marking(user, commitment: Commitment) -> bool:
+    """The protective marking of a commitment and of its updates: its SMT lead, or an admin."""
+    return user.is_register_admin() or (user.is_smt_lead() and commitment.smt_lead_id == user.pk)

@@ -2,7 +2,7 @@ from django.urls import path
 
 from commitments import importing, permissions, services
 from commitments.forms import ImportForm
-from commitments.views import commitment, grid, periods, register, updates
+from commitments.views import commitment, grid, marking, periods, register, updates
 from riskreg.imports import Importer, import_confirm, import_upload
 
 app_name = "commitments"
@@ -28,6 +28,8 @@ urlpatterns = [
     path("commitments/import/confirm/", import_confirm, {"importer": IMPORTER}, name="import_confirm"),
     path("commitments/<int:ref>/", updates.detail, name="detail"),
     path("commitments/<int:ref>/edit/", commitment.commitment_edit, name="commitment_edit"),
+    path("commitments/<int:ref>/marking/", marking.commitment_marking, name="commitment_marking"),
+    path("commitments/<int:ref>/<str:fy>/<str:q>/marking/", marking.update_marking, name="update_marking"),
     path("commitments/<int:ref>/<str:fy>/<str:q>/edit/", updates.update_edit, name="update_edit"),
     path("commitments/<int:ref>/<str:fy>/<str:q>/review/", updates.update_review, name="update_review"),
     path("periods/", periods.periods, name="periods"),

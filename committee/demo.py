@@ -18,4 +18,4 @@ DEMO_ACCOUNTS = {
 }
 
 # Loaded in this order; each is also loadable on its own with loaddata.
-DEMO_FIXTURES = ["demo_users", "commitments", "risk_matrix", "risks", "papers"]
+DEMO_FIXTURES = ["demo_users", "commitments", "risk_matrix", "risks", "papers", "kpis"]

@@ -26,6 +26,8 @@ VIEW_REGISTER = [
     "risks.view_action",
     "risks.view_statuschange",
     "committee.view_paper",
+    "kpis.view_kpi",
+    "kpis.view_kpivalue",
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
@@ -51,6 +53,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "commitments.view_reportingperiod",
         "risks.view_risk",
         "committee.view_paper",
+        "kpis.view_kpi",
+        "kpis.view_kpivalue",
     ],
     # Register admins hold every permission of the register's own apps, and manage
     # users and their groups in the Django admin.
@@ -58,6 +62,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "commitments.*",
         "risks.*",
         "committee.*",
+        "kpis.*",
         "riskreg.view_user",
         "riskreg.add_user",
         "riskreg.change_user",

@@ -60,6 +60,9 @@ INSTALLED_APPS = [
     "commitments",
     "risks",
     "committee",
+    "kpis",
+    "public",
+    "api",
     "tasks",
     "notices",
 ]
@@ -333,6 +336,10 @@ NOTICE_RETRY_MINUTES = int(os.environ.get("RISKREG_NOTICE_RETRY_MINUTES", "5"))
 # Where people report accessibility problems (an email address), named on the accessibility
 # statement (/accessibility/). Unset, the statement asks them to tell the register admin.
 ACCESSIBILITY_CONTACT = os.environ.get("RISKREG_ACCESSIBILITY_CONTACT", "")
+
+# Requests a minute from one address to the open data: the public pages' downloads and
+# the API (riskreg.throttling.over_rate_limit); 0 turns the limit off.
+RISKREG_PUBLIC_RATE_LIMIT = int(os.environ.get("RISKREG_PUBLIC_RATE_LIMIT", "60"))
 
 # The office named in the header and on papers.
 OFFICE_NAME = os.environ.get("RISKREG_OFFICE_NAME", "Office of the West Midlands Police and Crime Commissioner")

@@ -1,7 +1,12 @@
 """Sign-in throttling with django-axes: whose address a sign-in comes from, and the
-page a locked-out person sees instead of axes' bare text."""
+page a locked-out person sees instead of axes' bare text; and the per-address rate
+limit of the open data (public downloads and the API)."""
+
+import time
 
 from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
 from django.shortcuts import render
 
 
@@ -34,3 +39,34 @@ def lockout_response(request, original_response=None, credentials=None):
     form is left out: each further try would only restart the cool-off time.
     """
     return render(request, "riskreg/sign_in_locked_out.html", {"message": lockout_message()}, status=429)
+
+
+def over_rate_limit(request, scope: str) -> bool:
+    """Count the request against its address's allowance for `scope` (the open data: the
+    public downloads and the API); True once the address has used up this minute's.
+
+    Counted in Django's cache: with the default local-memory cache each server process
+    counts on its own, so an address may get up to that many times the limit from a
+    cluster; a shared cache (CACHES) makes it one count.
+    """
+    limit = settings.RISKREG_PUBLIC_RATE_LIMIT
+    if not limit:
+        return False
+    key = f"rate:{scope}:{client_ip(request)}:{int(time.time() // 60)}"
+    cache.add(key, 0, timeout=120)
+    try:
+        return cache.incr(key) > limit
+    except ValueError:  # expired between add and incr: this is the first request of it
+        cache.set(key, 1, timeout=120)
+        return False
+
+
+def too_many_requests(request) -> HttpResponse:
+    """429 for a page or file of the open data, saying when to come back."""
+    response = HttpResponse(
+        "Too many requests from your address: wait a minute and try again.\n",
+        status=429,
+        content_type="text/plain; charset=utf-8",
+    )
+    response["Retry-After"] = str(60 - int(time.time()) % 60)
+    return response

@@ -33,5 +33,9 @@ urlpatterns = [
     path("risks/", include("risks.urls")),
     path("committee/", include("committee.urls")),
     path("notifications/", include("notices.urls")),
+    path("kpis/", include("kpis.urls")),
+    path("performance/", include("public.urls")),
+    path("api/", include("api.urls")),
+    path("api-tokens/", include("api.token_urls")),
     path("admin/", admin.site.urls),
 ]

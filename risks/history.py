@@ -29,6 +29,8 @@ RISK_FIELDS = [
     "causes",
     "consequences",
     "scores_illustrative",
+    "protective_marking",
+    "marking_reason",
 ]
 RISK_LINKS = {"policy_areas": "policyarea_id", "commitments": "commitment_id"}
 ACTION_FIELDS = ["description", "owner", "owner_name", "target_date", "target_text", "rag", "notes"]

@@ -17,6 +17,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from commitments.models import Commitment, PolicyArea, Rag, ReportingPeriod
+from riskreg.marking import marking_constraint, marking_field, marking_reason_field
 from riskreg.roles import Role
 from risks.assessments import CURRENT_SCORE, Assessment, AssessmentQuerySet, in_period_q
 from risks.direction import ARROWS, Direction, direction_of_travel
@@ -235,6 +236,8 @@ class Risk(models.Model):
         default=False,
         help_text="The scores were made up for a demonstration: the source gives none.",
     )
+    protective_marking = marking_field()
+    marking_reason = marking_reason_field()
 
     objects = RiskQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[policy_areas, commitments])
@@ -250,6 +253,7 @@ class Risk(models.Model):
                 name="risk_status_known",
             ),
             models.CheckConstraint(condition=Q(kind__in=["corporate", "topical"]), name="risk_kind_known"),
+            marking_constraint("risk"),
         ]
 
     def __str__(self):

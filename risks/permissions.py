@@ -27,3 +27,8 @@ def can_assess(user, risk: Risk, period: ReportingPeriod) -> bool:
 
 def can_import(user) -> bool:
     return user.is_authenticated and user.is_register_admin()
+
+
+def can_set_marking(user, risk: Risk) -> bool:
+    """A risk's protective marking: its owner (an SMT lead) or an admin, as for its other fields."""
+    return risk.is_editable_by(user)

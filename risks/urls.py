@@ -30,6 +30,7 @@ urlpatterns = [
     path("<slug:ref>/", detail.detail, name="detail"),
     path("<slug:ref>/edit/", edit.risk_edit, name="edit"),
     path("<slug:ref>/status/", edit.status_change, name="status"),
+    path("<slug:ref>/marking/", edit.risk_marking, name="marking"),
     path("<slug:ref>/assessments/<str:fy>/<str:q>/", assessments.assessment_edit, name="assess"),
     # The old spelling of a quarter in the address, 2025-26-q2: redirected to the one above.
     path("<slug:ref>/assessments/<str:period>/", assessments.assessment_moved, name="assess_moved"),

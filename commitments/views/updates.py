@@ -25,6 +25,7 @@ def detail(request, ref):
         "history": pages.commitment_history(commitment, with_updates=can_see_unapproved),
         "can_see_unapproved": can_see_unapproved,
         "can_edit_commitment": permissions.can_manage_register(request.user),
+        "can_set_marking": permissions.can_set_marking(request.user, commitment),
     }
     return render(request, "commitments/detail.html", context)
 

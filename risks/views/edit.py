@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 from commitments.models import ReportingPeriod
 from riskreg.forms import posted
+from riskreg.marking import marking_edit
 from risks import permissions, services
 from risks.forms import ActionForm, RiskForm, StatusChangeForm
 from risks.models import Action, Risk
@@ -100,3 +101,15 @@ def action_edit(request, ref, pk=None):
         messages.success(request, f"The action on {risk.ref} was saved.")
         return redirect(f"{risk.get_absolute_url()}#actions")
     return render(request, "risks/action_form.html", {"form": form, "risk": risk, "action": action})
+
+
+@require_http_methods(["GET", "POST"])
+def risk_marking(request, ref):
+    risk = risk_or_404(ref)
+    return marking_edit(
+        request,
+        item=risk,
+        may_set=permissions.can_set_marking(request.user, risk),
+        what=f"Risk {risk.ref}",
+        back_url=risk.get_absolute_url(),
+    )

@@ -7,7 +7,18 @@ from riskreg.management.commands.export_register import NOT_EXPORTED
 
 # The apps whose tables are the register (history tables included: they are models of
 # these apps), auth for the role groups, the task queue and the notices.
-REGISTER_APPS = ("riskreg", "commitments", "risks", "committee", "auth", "otp_totp", "django_tasks_database", "notices")
+REGISTER_APPS = (
+    "riskreg",
+    "commitments",
+    "risks",
+    "committee",
+    "kpis",
+    "public",
+    "auth",
+    "otp_totp",
+    "django_tasks_database",
+    "notices",
+)
 
 
 def db_counts() -> dict[str, int]:

@@ -24,11 +24,14 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 
+from api.services import token_create
 from commitments.models import StatusUpdate
 from notices.models import Notice
+from public.services import release_publish
 from riskreg.roles import Role
 from tests.committee.factories import PublishedPaperFactory
 from tests.factories import CommitmentFactory, StatusUpdateFactory, UserFactory
+from tests.kpis.factories import KpiFactory, KpiValueFactory
 from tests.riskreg.queue_tasks import failed_run
 from tests.risks.factories import ActionFactory, AssessmentFactory, RiskFactory
 from tests.security.helpers import db_counts
@@ -47,12 +50,17 @@ ROLES = ("anonymous", "officer", "other officer", "SMT lead", "other SMT lead", 
 # - the 2025/26 Q2 paper, published; Q3 (open) has no paper;
 # - a failed task in the queue, FAILED_TASK;
 # - a failed notice to the officer, FAILED_NOTICE.
+# - KPI KPI01, with a 2025/26 Q2 value;
+# - 2025/26 Q2 published for the public; Q3 not;
+# - an API token of the officer's.
 FAILED_TASK = "6f1d0b6e-0000-4000-8000-000000000014"
 FAILED_NOTICE = 914
 KWARGS = {
     "commitments:register_download": {"extension": "csv"},
     "commitments:detail": {"ref": 96},
     "commitments:commitment_edit": {"ref": 96},
+    "commitments:commitment_marking": {"ref": 96},
+    "commitments:update_marking": {"ref": 97, "fy": "2025-26", "q": "q3"},
     "commitments:update_edit": {"ref": 96, "fy": "2025-26", "q": "q3"},
     "commitments:update_review": {"ref": 97, "fy": "2025-26", "q": "q3"},
     "commitments:update_grid": {"fy": "2025-26", "q": "q3"},
@@ -62,6 +70,7 @@ KWARGS = {
     "risks:detail": {"ref": "CR10"},
     "risks:edit": {"ref": "CR10"},
     "risks:status": {"ref": "CR10"},
+    "risks:marking": {"ref": "CR10"},
     "risks:assess": {"ref": "CR10", "fy": "2025-26", "q": "q3"},
     "risks:assess_moved": {"ref": "CR10", "period": "2025-26-q3"},
     "risks:action_create": {"ref": "CR10"},
@@ -72,11 +81,23 @@ KWARGS = {
     "committee:paper_download": {"fy": "2025-26", "q": "q2", "filename": "red-list.csv"},
     "task_retry": {"run_id": FAILED_TASK},
     "notices:send_again": {"pk": FAILED_NOTICE},
+    "kpis:detail": {"ref": "KPI01"},
+    "public:quarter": {"fy": "2025-26", "q": "q2"},
+    "public:publish": {"fy": "2025-26", "q": "q2"},
+    "public:download": {"fy": "2025-26", "q": "q2", "filename": "summary.csv"},
+    "api:quarter": {"period": "2025-26-q2"},
+    "api:quarter_commitments": {"period": "2025-26-q2"},
+    "api:quarter_kpis": {"period": "2025-26-q2"},
+    "api_tokens:revoke": {"pk": "token"},  # filled in with the officer's token's id
+    "kpis:value_marking": {"ref": "KPI01", "fy": "2025-26", "q": "q2"},
 }
 
 # Some patterns get a second row with other arguments: "name (variant)".
 VARIANTS = {
     "committee:paper (unpublished)": ("committee:paper", {"fy": "2025-26", "q": "q3"}),
+    "public:quarter (unpublished)": ("public:quarter", {"fy": "2025-26", "q": "q3"}),
+    "api:quarter_commitments (unpublished)": ("api:quarter_commitments", {"period": "2025-26-q3"}),
+    "public:download (unpublished)": ("public:download", {"fy": "2025-26", "q": "q3", "filename": "summary.csv"}),
     "committee:paper_download (unpublished)": (
         "committee:paper_download",
         {"fy": "2025-26", "q": "q3", "filename": "red-list.csv"},
@@ -86,8 +107,14 @@ VARIANTS = {
 EVERYONE = (OK, OK, OK, OK, OK, OK, OK)
 SIGNED_IN = (LOGIN, OK, OK, OK, OK, OK, OK)
 NOT_ALLOWED = (LOGIN, 405, 405, 405, 405, 405, 405)
+NO_ONE = (NO, NO, NO, NO, NO, NO, NO)
+# The public pages: no sign-in, and GET only.
+PUBLIC = EVERYONE
+PUBLIC_NOT_ALLOWED = (405, 405, 405, 405, 405, 405, 405)
+TOKEN_NEEDED = (401, 401, 401, 401, 401, 401, 401)
 ADMIN_ONLY = (LOGIN, NO, NO, NO, NO, NO, OK)
 RISK_EDITORS = (LOGIN, NO, NO, OK, NO, NO, OK)  # CR10's owner and admins
+SMT_LEAD_OF_96_97 = (LOGIN, NO, NO, OK, NO, NO, OK)  # the SMT lead of commitments 96 and 97, and admins
 
 # fmt: off
 TABLE = {
@@ -138,6 +165,11 @@ TABLE = {
     # Editing a commitment (text, areas, leads): register admins only, even its own leads.
     ("commitments:commitment_edit", "GET"):          ADMIN_ONLY,
     ("commitments:commitment_edit", "POST"):         ADMIN_ONLY,
+    # The protective marking of a commitment and of its updates: its SMT lead and admins.
+    ("commitments:commitment_marking", "GET"):       SMT_LEAD_OF_96_97,
+    ("commitments:commitment_marking", "POST"):      SMT_LEAD_OF_96_97,
+    ("commitments:update_marking", "GET"):           SMT_LEAD_OF_96_97,
+    ("commitments:update_marking", "POST"):          SMT_LEAD_OF_96_97,
     ("commitments:update_edit", "GET"):              (LOGIN, OK,     NO,       NO,   NO,       NO,       OK),
     ("commitments:update_edit", "POST"):             (LOGIN, OK,     NO,       NO,   NO,       NO,       OK),
     ("commitments:update_review", "GET"):            (LOGIN, NO,     NO,       OK,   NO,       NO,       OK),
@@ -169,6 +201,8 @@ TABLE = {
     ("risks:edit", "POST"):                          RISK_EDITORS,
     ("risks:status", "GET"):                         RISK_EDITORS,
     ("risks:status", "POST"):                        RISK_EDITORS,
+    ("risks:marking", "GET"):                        RISK_EDITORS,
+    ("risks:marking", "POST"):                       RISK_EDITORS,
     ("risks:assess", "GET"):                         RISK_EDITORS,
     ("risks:assess", "POST"):                        RISK_EDITORS,
     # The old address of the page above: moved for good, for everyone signed in.
@@ -204,6 +238,61 @@ TABLE = {
     ("notices:sent", "POST"):                        NOT_ALLOWED,
     ("notices:send_again", "GET"):                   NOT_ALLOWED,
     ("notices:send_again", "POST"):                  ADMIN_ONLY,
+    ("kpis:register", "GET"):                        SIGNED_IN,
+    ("kpis:register", "POST"):                       NOT_ALLOWED,
+    ("kpis:import", "GET"):                          ADMIN_ONLY,
+    ("kpis:import", "POST"):                         ADMIN_ONLY,
+    ("kpis:import_confirm", "GET"):                  NOT_ALLOWED,
+    ("kpis:import_confirm", "POST"):                 ADMIN_ONLY,
+    ("kpis:detail", "GET"):                          SIGNED_IN,
+    ("kpis:detail", "POST"):                         NOT_ALLOWED,
+    ("public:index", "GET"):                         PUBLIC,
+    ("public:index", "POST"):                        PUBLIC_NOT_ALLOWED,
+    ("public:quarter", "GET"):                       PUBLIC,
+    ("public:quarter", "POST"):                      PUBLIC_NOT_ALLOWED,
+    ("public:quarter (unpublished)", "GET"):         NO_ONE,
+    ("public:quarter (unpublished)", "POST"):        PUBLIC_NOT_ALLOWED,
+    ("public:download", "GET"):                      PUBLIC,
+    ("public:download", "POST"):                     PUBLIC_NOT_ALLOWED,
+    ("public:download (unpublished)", "GET"):        NO_ONE,
+    ("public:download (unpublished)", "POST"):       PUBLIC_NOT_ALLOWED,
+    ("public:publish_list", "GET"):                  ADMIN_ONLY,
+    ("public:publish_list", "POST"):                 NOT_ALLOWED,
+    ("public:publish", "GET"):                       ADMIN_ONLY,
+    ("public:publish", "POST"):                      ADMIN_ONLY,
+    # The API: the open data for everyone; the staff API answers 401 to all without a
+    # token (tests/api: with one, each gets what their pages give).
+    ("api:api-root", "GET"):                         NO_ONE,
+    ("api:api-root", "POST"):                        NO_ONE,
+    ("api:openapi-json", "GET"):                     PUBLIC,
+    # ninja's schema view answers the schema to any method; it writes nothing.
+    ("api:openapi-json", "POST"):                    PUBLIC,
+    ("api_docs", "GET"):                             PUBLIC,
+    ("api_docs", "POST"):                            PUBLIC_NOT_ALLOWED,
+    ("api:quarters", "GET"):                         PUBLIC,
+    ("api:quarters", "POST"):                        PUBLIC_NOT_ALLOWED,
+    ("api:quarter", "GET"):                          PUBLIC,
+    ("api:quarter", "POST"):                         PUBLIC_NOT_ALLOWED,
+    ("api:quarter_commitments", "GET"):              PUBLIC,
+    ("api:quarter_commitments", "POST"):             PUBLIC_NOT_ALLOWED,
+    ("api:quarter_commitments (unpublished)", "GET"):  NO_ONE,
+    ("api:quarter_commitments (unpublished)", "POST"): PUBLIC_NOT_ALLOWED,
+    ("api:quarter_kpis", "GET"):                     PUBLIC,
+    ("api:quarter_kpis", "POST"):                    PUBLIC_NOT_ALLOWED,
+    ("api:staff_commitments", "GET"):                TOKEN_NEEDED,
+    ("api:staff_commitments", "POST"):               PUBLIC_NOT_ALLOWED,
+    ("api:staff_risks", "GET"):                      TOKEN_NEEDED,
+    ("api:staff_risks", "POST"):                     PUBLIC_NOT_ALLOWED,
+    ("api:staff_kpis", "GET"):                       TOKEN_NEEDED,
+    ("api:staff_kpis", "POST"):                      PUBLIC_NOT_ALLOWED,
+    # Everyone who reads the registers may have tokens; a token is revoked by its owner.
+    ("api_tokens:tokens", "GET"):                    SIGNED_IN,
+    ("api_tokens:tokens", "POST"):                   SIGNED_IN,
+    ("api_tokens:revoke", "GET"):                    NOT_ALLOWED,
+    ("api_tokens:revoke", "POST"):                   (LOGIN, OK,     NO,       NO,   NO,       NO,       NO),
+    # A KPI value's marking: any SMT lead (KPIs have no lead of their own) and admins.
+    ("kpis:value_marking", "GET"):                   (LOGIN, NO,     NO,       OK,   OK,       NO,       OK),
+    ("kpis:value_marking", "POST"):                  (LOGIN, NO,     NO,       OK,   OK,       NO,       OK),
 }
 # fmt: on
 
@@ -267,7 +356,10 @@ def world(periods, officer, smt_lead, committee_member, register_admin):
         link="http://x/",
         state="failed",
     )
-    return {"people": people, "action": action}
+    KpiValueFactory(kpi=KpiFactory(ref="KPI01"), period=q2)
+    release_publish(period=q2, by=None)
+    token, _ = token_create(name="matrix", by=officer)
+    return {"people": people, "action": action, "token": token}
 
 
 @dataclass
@@ -282,7 +374,7 @@ def requests_for(role: str, world) -> list[Request]:
     found = []
     for (row, method), outcomes in TABLE.items():
         name, kwargs = VARIANTS.get(row, (row, KWARGS.get(row, {})))
-        kwargs = {key: (world["action"].pk if value == "action" else value) for key, value in kwargs.items()}
+        kwargs = {key: (world[value].pk if value in ("action", "token") else value) for key, value in kwargs.items()}
         found.append(Request(row, method, reverse(name, kwargs=kwargs), outcomes[ROLES.index(role)]))
     # Signing out ends the session: do it last.
     return sorted(found, key=lambda r: r.row == "logout")

@@ -30,6 +30,8 @@ from commitments.caching import register_changed
 from commitments.models import Commitment, CommitmentPolicyArea, Plan, PolicyArea, Rag, ReportingPeriod, StatusUpdate
 from committee.models import Paper
 from committee.services import paper_publish
+from public.models import PublicRelease
+from public.services import release_publish
 from riskreg.roles import Role
 from risks.models import Action, Assessment, Risk, ScoringMatrix, StatusChange
 
@@ -417,4 +419,8 @@ class Command(BaseCommand):
         )
         if not paper.versions.exists():
             paper_publish(paper=paper, by=None)
+        # What the public pages and the API read: the latest closed quarter, published for the public.
+        closed = [p for p in periods if p.status == ReportingPeriod.Status.CLOSED]
+        if closed and not PublicRelease.objects.filter(period=closed[-1]).exists():
+            release_publish(period=closed[-1], by=None)
         return period.label

@@ -54,6 +54,10 @@ MODELS = [
     "committee.publishedfile",
     # The office's Word template, which the papers' Word files are built on.
     "committee.wordtemplate",
+    "kpis.kpi",
+    "kpis.kpivalue",
+    "public.publicrelease",
+    "api.apitoken",
 ]
 # Not register data: the commitments register's cache token, which the migrations create
 # and the restore's own saves renew; imports waiting to be confirmed, and the imports' locks.
@@ -107,7 +111,9 @@ def _serialised(rows, *, natural: bool) -> Iterator[dict]:
 
 
 def export_header() -> dict:
-    applied = MigrationRecorder.Migration.objects.filter(app__in=["riskreg", "commitments", "risks", "committee"])
+    applied = MigrationRecorder.Migration.objects.filter(
+        app__in=["riskreg", "commitments", "risks", "committee", "kpis", "public", "api"]
+    )
     latest: dict[str, str] = {}
     for app, name in applied.order_by("app", "name").values_list("app", "name"):
         latest[app] = name
