@@ -26,6 +26,10 @@ class User(AbstractUser):
             self._role_names = tuple(self.groups.order_by("name").values_list("name", flat=True))
         return self._role_names
 
+    def has_any_role(self) -> bool:
+        """A person with no role sees only the page saying whom to ask (riskreg.access)."""
+        return self.is_superuser or bool(self.role_names())
+
     def has_role(self, *roles: Role) -> bool:
         return any(role in self.role_names() for role in roles)
 

@@ -52,16 +52,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "risks.view_risk",
         "committee.view_paper",
     ],
-    # Register admins hold every permission of the register's own apps, and manage
-    # users and their groups in the Django admin.
+    # Register admins hold every permission of the register's own apps. They manage
+    # people and roles in the site (/people/), not in the Django admin: its user form
+    # offers superuser status and raw permissions, which only superusers may give.
     Role.REGISTER_ADMIN: [
         "commitments.*",
         "risks.*",
         "committee.*",
-        "riskreg.view_user",
-        "riskreg.add_user",
-        "riskreg.change_user",
-        "auth.view_group",
         # Unlock a locked-out account; reset an admin's lost authenticator app.
         "axes.view_accessattempt",
         "axes.delete_accessattempt",

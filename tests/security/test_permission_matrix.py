@@ -36,7 +36,7 @@ pytestmark = pytest.mark.django_db
 
 OK, LOGIN, NO = "OK", "LOGIN", "NO"
 
-ROLES = ("anonymous", "officer", "other officer", "SMT lead", "other SMT lead", "committee member", "admin")
+ROLES = ("anonymous", "officer", "other officer", "SMT lead", "other SMT lead", "committee member", "admin", "no role")
 
 # The objects the URLs name (built by the `world` fixture):
 # - commitment 96: officer and SMT lead lead it; no 2025/26 Q3 update yet (editable);
@@ -79,29 +79,34 @@ VARIANTS = {
     ),
 }
 
-EVERYONE = (OK, OK, OK, OK, OK, OK, OK)
-SIGNED_IN = (LOGIN, OK, OK, OK, OK, OK, OK)
-NOT_ALLOWED = (LOGIN, 405, 405, 405, 405, 405, 405)
-ADMIN_ONLY = (LOGIN, NO, NO, NO, NO, NO, OK)
-RISK_EDITORS = (LOGIN, NO, NO, OK, NO, NO, OK)  # CR10's owner and admins
+# A signed-in person with no role gets the page saying whom to ask (home) or that page
+# with a 403 (everything else), whatever the method: the last column of most rows.
+EVERYONE = (OK, OK, OK, OK, OK, OK, OK, OK)
+SIGNED_IN = (LOGIN, OK, OK, OK, OK, OK, OK, NO)
+# Their own sign-in, sign-out, password and two-factor pages: people with no role too.
+ANY_ACCOUNT = (LOGIN, OK, OK, OK, OK, OK, OK, OK)
+NOT_ALLOWED = (LOGIN, 405, 405, 405, 405, 405, 405, NO)
+ADMIN_ONLY = (LOGIN, NO, NO, NO, NO, NO, OK, NO)
+RISK_EDITORS = (LOGIN, NO, NO, OK, NO, NO, OK, NO)  # CR10's owner and admins
 
 # fmt: off
 TABLE = {
-    #                                                anonymous officer other-off SMT   other-SMT committee admin
-    ("home", "GET"):                                 SIGNED_IN,
-    ("home", "POST"):                                NOT_ALLOWED,
+    #                                                anonymous officer other-off SMT   other-SMT committee admin no-role
+    # A person with no role is shown, as their home page, whom to ask for one.
+    ("home", "GET"):                                 ANY_ACCOUNT,
+    ("home", "POST"):                                (LOGIN, 405,   405,      405,  405,      405,      405,  405),
     ("healthz", "GET"):                              EVERYONE,
-    ("healthz", "POST"):                             (405,  405,    405,      405,  405,      405,      405),
+    ("healthz", "POST"):                             (405,  405,    405,      405,  405,      405,      405,  405),
     # Signed-in people are sent on from the sign-in page.
     ("login", "GET"):                                EVERYONE,
     ("login", "POST"):                               EVERYONE,
     # Two-factor is for register admins when required (off in the tests): others are sent on.
-    ("two_factor", "GET"):                           SIGNED_IN,
-    ("two_factor", "POST"):                          SIGNED_IN,
-    ("two_factor_set_up", "GET"):                    SIGNED_IN,
-    ("two_factor_set_up", "POST"):                   SIGNED_IN,
-    ("logout", "GET"):                               NOT_ALLOWED,
-    ("logout", "POST"):                              SIGNED_IN,
+    ("two_factor", "GET"):                           ANY_ACCOUNT,
+    ("two_factor", "POST"):                          ANY_ACCOUNT,
+    ("two_factor_set_up", "GET"):                    ANY_ACCOUNT,
+    ("two_factor_set_up", "POST"):                   ANY_ACCOUNT,
+    ("logout", "GET"):                               (LOGIN, 405,   405,      405,  405,      405,      405,  405),
+    ("logout", "POST"):                              ANY_ACCOUNT,
     ("activity", "GET"):                             ADMIN_ONLY,
     ("activity", "POST"):                            NOT_ALLOWED,
     ("task_queue", "GET"):                           ADMIN_ONLY,
@@ -114,14 +119,14 @@ TABLE = {
     ("commitments:register_download", "GET"):        SIGNED_IN,
     ("commitments:register_download", "POST"):       NOT_ALLOWED,
     # "My commitments" is for OPCC staff: committee members lead nothing.
-    ("commitments:mine", "GET"):                     (LOGIN, OK,     OK,       OK,   OK,       NO,       OK),
+    ("commitments:mine", "GET"):                     (LOGIN, OK,     OK,       OK,   OK,       NO,       OK, NO),
     ("commitments:mine", "POST"):                    NOT_ALLOWED,
     # The grid shows OPCC staff the rows they lead as officer lead (none, for some).
-    ("commitments:update_grid", "GET"):              (LOGIN, OK,     OK,       OK,   OK,       NO,       OK),
-    ("commitments:update_grid", "POST"):             (LOGIN, OK,     OK,       OK,   OK,       NO,       OK),
+    ("commitments:update_grid", "GET"):              (LOGIN, OK,     OK,       OK,   OK,       NO,       OK, NO),
+    ("commitments:update_grid", "POST"):             (LOGIN, OK,     OK,       OK,   OK,       NO,       OK, NO),
     # Approving from the queue: each update is checked for its reviewer (tests/commitments/test_reviews.py).
     ("commitments:approve_selected", "GET"):         NOT_ALLOWED,
-    ("commitments:approve_selected", "POST"):        (LOGIN, OK,     OK,       OK,   OK,       NO,       OK),
+    ("commitments:approve_selected", "POST"):        (LOGIN, OK,     OK,       OK,   OK,       NO,       OK, NO),
     ("commitments:import", "GET"):                   ADMIN_ONLY,
     ("commitments:import", "POST"):                  ADMIN_ONLY,
     ("commitments:import_confirm", "GET"):           NOT_ALLOWED,
@@ -131,10 +136,10 @@ TABLE = {
     # Editing a commitment (text, areas, leads): register admins only, even its own leads.
     ("commitments:commitment_edit", "GET"):          ADMIN_ONLY,
     ("commitments:commitment_edit", "POST"):         ADMIN_ONLY,
-    ("commitments:update_edit", "GET"):              (LOGIN, OK,     NO,       NO,   NO,       NO,       OK),
-    ("commitments:update_edit", "POST"):             (LOGIN, OK,     NO,       NO,   NO,       NO,       OK),
-    ("commitments:update_review", "GET"):            (LOGIN, NO,     NO,       OK,   NO,       NO,       OK),
-    ("commitments:update_review", "POST"):           (LOGIN, NO,     NO,       OK,   NO,       NO,       OK),
+    ("commitments:update_edit", "GET"):              (LOGIN, OK,     NO,       NO,   NO,       NO,       OK, NO),
+    ("commitments:update_edit", "POST"):             (LOGIN, OK,     NO,       NO,   NO,       NO,       OK, NO),
+    ("commitments:update_review", "GET"):            (LOGIN, NO,     NO,       OK,   NO,       NO,       OK, NO),
+    ("commitments:update_review", "POST"):           (LOGIN, NO,     NO,       OK,   NO,       NO,       OK, NO),
     ("commitments:periods", "GET"):                  ADMIN_ONLY,
     ("commitments:periods", "POST"):                 NOT_ALLOWED,
     ("commitments:period_status", "GET"):            NOT_ALLOWED,
@@ -146,8 +151,8 @@ TABLE = {
 
     ("risks:register", "GET"):                       SIGNED_IN,
     ("risks:register", "POST"):                      NOT_ALLOWED,
-    ("risks:create", "GET"):                         (LOGIN, NO,     NO,       OK,   OK,       NO,       OK),
-    ("risks:create", "POST"):                        (LOGIN, NO,     NO,       OK,   OK,       NO,       OK),
+    ("risks:create", "GET"):                         (LOGIN, NO,     NO,       OK,   OK,       NO,       OK, NO),
+    ("risks:create", "POST"):                        (LOGIN, NO,     NO,       OK,   OK,       NO,       OK, NO),
     ("risks:heatmap", "GET"):                        SIGNED_IN,
     ("risks:heatmap", "POST"):                       NOT_ALLOWED,
     ("risks:import", "GET"):                         ADMIN_ONLY,
@@ -165,8 +170,8 @@ TABLE = {
     ("risks:assess", "GET"):                         RISK_EDITORS,
     ("risks:assess", "POST"):                        RISK_EDITORS,
     # The old address of the page above: moved for good, for everyone signed in.
-    ("risks:assess_moved", "GET"):                   (LOGIN, 301,    301,      301,  301,      301,      301),
-    ("risks:assess_moved", "POST"):                  (LOGIN, 308,    308,      308,  308,      308,      308),
+    ("risks:assess_moved", "GET"):                   (LOGIN, 301,    301,      301,  301,      301,      301, NO),
+    ("risks:assess_moved", "POST"):                  (LOGIN, 308,    308,      308,  308,      308,      308, NO),
     ("risks:action_create", "GET"):                  RISK_EDITORS,
     ("risks:action_create", "POST"):                 RISK_EDITORS,
     ("risks:action_edit", "GET"):                    RISK_EDITORS,
@@ -177,7 +182,7 @@ TABLE = {
     ("committee:paper", "GET"):                      SIGNED_IN,
     ("committee:paper", "POST"):                     NOT_ALLOWED,
     # An unpublished paper's live view is for OPCC staff only.
-    ("committee:paper (unpublished)", "GET"):        (LOGIN, OK,     OK,       OK,   OK,       NO,       OK),
+    ("committee:paper (unpublished)", "GET"):        (LOGIN, OK,     OK,       OK,   OK,       NO,       OK, NO),
     ("committee:paper (unpublished)", "POST"):       NOT_ALLOWED,
     ("committee:paper_edit", "GET"):                 ADMIN_ONLY,
     ("committee:paper_edit", "POST"):                ADMIN_ONLY,
@@ -185,7 +190,7 @@ TABLE = {
     ("committee:paper_publish", "POST"):             ADMIN_ONLY,
     ("committee:paper_download", "GET"):             SIGNED_IN,
     ("committee:paper_download", "POST"):            NOT_ALLOWED,
-    ("committee:paper_download (unpublished)", "GET"):  (LOGIN, OK,  OK,       OK,   OK,       NO,       OK),
+    ("committee:paper_download (unpublished)", "GET"):  (LOGIN, OK,  OK,       OK,   OK,       NO,       OK, NO),
     ("committee:paper_download (unpublished)", "POST"): NOT_ALLOWED,
 }
 # fmt: on
@@ -225,6 +230,7 @@ def world(periods, officer, smt_lead, committee_member, register_admin):
         "other SMT lead": UserFactory(username="smt2", role=Role.SMT_LEAD),
         "committee member": committee_member,
         "admin": register_admin,
+        "no role": UserFactory(username="newcomer"),
     }
     q2, q3 = periods[2], periods[3]
     for ref in (96, 97):
@@ -308,6 +314,8 @@ def test_only_register_admins_get_into_the_django_admin(world, role):
 
     if role == "admin":
         assert response.status_code == 200
+    elif role == "no role":
+        assert response.status_code == 403  # the page saying whom to ask
     else:
         assert response.status_code == 302
         assert response["Location"] == "/admin/login/?next=/admin/"
@@ -326,3 +334,45 @@ def test_a_nul_character_in_any_address_is_refused_not_a_500(request, world, nam
         for method in ("GET", "POST"):
             response = client.generic(method, url)
             assert response.status_code in (302, 400, 403, 404, 405), (method, url, response.status_code)
+
+
+def test_a_person_with_no_role_is_told_so_and_whom_to_ask_on_every_page(world):
+    client = Client()
+    client.force_login(world["people"]["no role"])
+
+    home = client.get("/")
+    refused = client.get(reverse("commitments:detail", kwargs={"ref": 96}))
+    download = client.get(reverse("committee:paper_download", kwargs=KWARGS["committee:paper_download"]))
+
+    assert home.status_code == 200
+    assert refused.status_code == 403 and download.status_code == 403
+    for response in (home, refused, download):
+        page = response.content.decode()
+        assert "You do not have a role in the risk register yet" in page
+        assert "admin@example.org" in page  # the register admin to ask
+        assert "Increase" not in page and "Red" not in page
+
+
+@pytest.mark.parametrize("url", ["/admin/riskreg/user/", "/admin/riskreg/user/add/", "/admin/auth/group/"])
+def test_a_register_admin_who_is_not_a_superuser_cannot_use_the_django_admins_user_pages(world, url):
+    """The stock user form offers superuser status and raw permissions: superusers only."""
+    client = Client()
+    client.force_login(world["people"]["admin"])
+    colleague = world["people"]["officer"]
+
+    assert client.get(url).status_code == 403
+    response = client.post(
+        f"/admin/riskreg/user/{colleague.pk}/change/",
+        {"username": "officer", "is_superuser": "on", "is_staff": "on", "is_active": "on"},
+    )
+
+    assert response.status_code == 403
+    colleague.refresh_from_db()
+    assert not colleague.is_superuser and not colleague.is_staff
+
+
+def test_a_superuser_still_manages_accounts_in_the_django_admin(world):
+    client = Client()
+    client.force_login(UserFactory(username="root", is_superuser=True, is_staff=True))
+
+    assert client.get("/admin/riskreg/user/").status_code == 200
