@@ -19,6 +19,8 @@ WITHOUT_A_ROLE = {
     "home",
     "two_factor",
     "two_factor_set_up",
+    "two_factor_backup_codes",
+    "account",
     "password_reset",
     "password_reset_done",
     "password_reset_confirm",

@@ -1,4 +1,7 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from riskreg.roles import Role
@@ -48,3 +51,45 @@ class User(AbstractUser):
     def is_staff_member(self) -> bool:
         """OPCC staff: everyone but committee-only readers."""
         return self.is_register_admin() or self.has_role(Role.OFFICER, Role.SMT_LEAD)
+
+
+class SignInEvent(models.Model):
+    """One sign-in, failure, lockout, single sign-on refusal or password step: the
+    admins' record of who got in and who was kept out (the activity page). Written
+    once, never changed, so it needs no history of its own."""
+
+    class Kind(models.TextChoices):
+        SIGNED_IN = "signed_in", "Signed in"
+        FAILED = "failed", "Sign-in failed"
+        LOCKED_OUT = "locked_out", "Locked out"
+        SSO_REFUSED = "sso_refused", "Single sign-on refused"
+        SIGNED_OUT = "signed_out", "Signed out"
+        RESET_REQUESTED = "reset_requested", "Password reset asked for"
+        PASSWORD_SET = "password_set", "Password set from an emailed link"
+
+    class Method(models.TextChoices):
+        PASSWORD = "password", "Password"
+        SSO = "sso", "Single sign-on"
+
+    when = models.DateTimeField(default=timezone.now)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    method = models.CharField(max_length=10, choices=Method.choices, default=Method.PASSWORD)
+    # What was typed (or the provider's email): kept even when it matches nobody.
+    username = models.CharField(max_length=254, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    detail = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-when", "-id"]
+        indexes = [
+            models.Index(fields=["-when", "-id"], name="signin_event_newest"),
+            # The password reset's throttle counts recent requests per address and per email.
+            models.Index(fields=["kind", "ip_address", "when"], name="signin_event_kind_ip"),
+            models.Index(fields=["kind", "username", "when"], name="signin_event_kind_username"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.username or '(no username)'}"

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_tasks_db",
     "riskreg",
     "commitments",
@@ -141,6 +142,16 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+
+# Emailed links to choose a password (riskreg.passwords): a reset's lasts an hour, an
+# invitation's a few days. Django checks PASSWORD_RESET_TIMEOUT first: the longer one.
+RISKREG_PASSWORD_RESET_MINUTES = int(os.environ.get("RISKREG_PASSWORD_RESET_MINUTES", "60"))
+RISKREG_INVITATION_DAYS = int(os.environ.get("RISKREG_INVITATION_DAYS", "5"))
+PASSWORD_RESET_TIMEOUT = max(RISKREG_PASSWORD_RESET_MINUTES * 60, RISKREG_INVITATION_DAYS * 24 * 60 * 60)
+# Per hour: reset links sent to one address (more requests get the same answer and no
+# email), and requests from one client address (more get a 429 page).
+RISKREG_RESET_EMAILS_PER_HOUR_PER_ADDRESS = int(os.environ.get("RISKREG_RESET_EMAILS_PER_HOUR_PER_ADDRESS", "3"))
+RISKREG_RESET_REQUESTS_PER_HOUR_PER_CLIENT = int(os.environ.get("RISKREG_RESET_REQUESTS_PER_HOUR_PER_CLIENT", "20"))
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -1,8 +1,9 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from riskreg import views
+from riskreg import passwords, views
 from riskreg.forms import SignInForm
 
 admin.site.site_header = "Risk register administration"
@@ -24,7 +25,31 @@ urlpatterns = [
     ),
     path("sign-in/two-factor/", views.two_factor_verify, name="two_factor"),
     path("sign-in/two-factor/set-up/", views.two_factor_set_up, name="two_factor_set_up"),
+    path("sign-in/two-factor/backup-codes/", views.two_factor_backup_codes, name="two_factor_backup_codes"),
+    path("sign-in/forgotten/", passwords.ForgottenPasswordView.as_view(), name="password_reset"),
+    path(
+        "sign-in/forgotten/sent/",
+        auth_views.PasswordResetDoneView.as_view(
+            template_name="riskreg/password_reset_done.html",
+            extra_context={"minutes": settings.RISKREG_PASSWORD_RESET_MINUTES},
+        ),
+        name="password_reset_done",
+    ),
+    path(
+        "sign-in/reset/<str:uidb64>/<str:token>/", passwords.ChoosePasswordView.as_view(), name="password_reset_confirm"
+    ),
+    path(
+        "sign-in/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(template_name="riskreg/password_reset_complete.html"),
+        name="password_reset_complete",
+    ),
+    path(
+        "welcome/<str:uidb64>/<str:token>/",
+        passwords.ChoosePasswordView.as_view(token_generator=passwords.invitation_token, invitation=True),
+        name="invitation_accept",
+    ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/", views.account, name="account"),
     path("activity/", views.activity_log, name="activity"),
     path("tasks-queue/", views.task_queue, name="task_queue"),
     path("tasks-queue/<uuid:run_id>/retry/", views.task_retry, name="task_retry"),

@@ -5,7 +5,16 @@ from django.apps import apps
 
 # The apps whose tables are the register (history tables included: they are models of
 # these apps), auth for the role groups, and the task queue.
-REGISTER_APPS = ("riskreg", "commitments", "risks", "committee", "auth", "otp_totp", "django_tasks_database")
+REGISTER_APPS = (
+    "riskreg",
+    "commitments",
+    "risks",
+    "committee",
+    "auth",
+    "otp_totp",
+    "otp_static",
+    "django_tasks_database",
+)
 
 
 def db_counts() -> dict[str, int]:

@@ -68,6 +68,8 @@ KWARGS = {
     "committee:paper_publish": {"fy": "2025-26", "q": "q2"},
     "committee:paper_download": {"fy": "2025-26", "q": "q2", "filename": "red-list.csv"},
     "task_retry": {"run_id": FAILED_TASK},
+    "password_reset_confirm": {"uidb64": "MQ", "token": "not-a-real-token"},
+    "invitation_accept": {"uidb64": "MQ", "token": "not-a-real-token"},
 }
 
 # Some patterns get a second row with other arguments: "name (variant)".
@@ -86,6 +88,7 @@ SIGNED_IN = (LOGIN, OK, OK, OK, OK, OK, OK, NO)
 # Their own sign-in, sign-out, password and two-factor pages: people with no role too.
 ANY_ACCOUNT = (LOGIN, OK, OK, OK, OK, OK, OK, OK)
 NOT_ALLOWED = (LOGIN, 405, 405, 405, 405, 405, 405, NO)
+NOT_ALLOWED_FOR_ANYONE = (405, 405, 405, 405, 405, 405, 405, 405)
 ADMIN_ONLY = (LOGIN, NO, NO, NO, NO, NO, OK, NO)
 RISK_EDITORS = (LOGIN, NO, NO, OK, NO, NO, OK, NO)  # CR10's owner and admins
 
@@ -96,7 +99,7 @@ TABLE = {
     ("home", "GET"):                                 ANY_ACCOUNT,
     ("home", "POST"):                                (LOGIN, 405,   405,      405,  405,      405,      405,  405),
     ("healthz", "GET"):                              EVERYONE,
-    ("healthz", "POST"):                             (405,  405,    405,      405,  405,      405,      405,  405),
+    ("healthz", "POST"):                             NOT_ALLOWED_FOR_ANYONE,
     # Signed-in people are sent on from the sign-in page.
     ("login", "GET"):                                EVERYONE,
     ("login", "POST"):                               EVERYONE,
@@ -107,6 +110,23 @@ TABLE = {
     ("two_factor_set_up", "POST"):                   ANY_ACCOUNT,
     ("logout", "GET"):                               (LOGIN, 405,   405,      405,  405,      405,      405,  405),
     ("logout", "POST"):                              ANY_ACCOUNT,
+    # Backup codes: shown once after they are made; without an app, back to the account page.
+    ("two_factor_backup_codes", "GET"):              ANY_ACCOUNT,
+    ("two_factor_backup_codes", "POST"):             ANY_ACCOUNT,
+    ("account", "GET"):                              ANY_ACCOUNT,
+    ("account", "POST"):                             (LOGIN, 405,   405,      405,  405,      405,      405,  405),
+    # Password reset by email, and an invitation's link: public (the link is the proof);
+    # a link that is not valid answers a page saying so, as a 404.
+    ("password_reset", "GET"):                       EVERYONE,
+    ("password_reset", "POST"):                      EVERYONE,
+    ("password_reset_done", "GET"):                  EVERYONE,
+    ("password_reset_done", "POST"):                 NOT_ALLOWED_FOR_ANYONE,
+    ("password_reset_confirm", "GET"):               (NO,) * 8,
+    ("password_reset_confirm", "POST"):              (NO,) * 8,
+    ("password_reset_complete", "GET"):              EVERYONE,
+    ("password_reset_complete", "POST"):             NOT_ALLOWED_FOR_ANYONE,
+    ("invitation_accept", "GET"):                    (NO,) * 8,
+    ("invitation_accept", "POST"):                   (NO,) * 8,
     ("activity", "GET"):                             ADMIN_ONLY,
     ("activity", "POST"):                            NOT_ALLOWED,
     ("task_queue", "GET"):                           ADMIN_ONLY,
