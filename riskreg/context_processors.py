@@ -13,7 +13,7 @@ def _items_for(user) -> list[tuple[str, str, str]]:
         ("Risks", "risks:register", "The corporate risk register, with scores and direction of travel.", True),
         ("Risk heat map", "risks:heatmap", "Likelihood against impact, and which risks moved.", True),
         ("Committee papers", "committee:papers", "The quarterly Risk Management Update and its downloads.", True),
-        ("Users", "admin:riskreg_user_changelist", "Accounts in the Django admin.", user.is_superuser),
+        ("People", "people:list", "People, their roles and how they sign in.", admin),
         ("Activity", "activity", "Who changed what, and when.", admin),
         ("Task queue", "task_queue", "Background work: renders waiting, running, failed and done.", admin),
     ]

@@ -13,6 +13,10 @@ class User(AbstractUser):
     Roles are auth groups (see riskreg.roles); a person may hold more than one.
     """
 
+    # The identity provider's subject (the OpenID Connect "sub") of a person who signs in
+    # by single sign-on: how they are found again when their email changes.
+    sso_subject = models.CharField("single sign-on subject", max_length=255, blank=True, db_index=True)
+
     # Role changes (group memberships) are part of the record: who made whom an admin.
     history = HistoricalRecords(excluded_fields=["password", "last_login"], m2m_fields=["groups"])
 
@@ -47,6 +51,14 @@ class User(AbstractUser):
 
     def is_committee_member(self) -> bool:
         return self.has_role(Role.COMMITTEE_MEMBER)
+
+    def signs_in_with(self) -> str:
+        """How they sign in, for the people list: single sign-on, a password, or not yet."""
+        if self.sso_subject:
+            return "Single sign-on"
+        if self.has_usable_password():
+            return "Password"
+        return "Invited, not yet signed in"
 
     def is_staff_member(self) -> bool:
         """OPCC staff: everyone but committee-only readers."""

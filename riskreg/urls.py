@@ -56,5 +56,6 @@ urlpatterns = [
     path("", include("commitments.urls")),
     path("risks/", include("risks.urls")),
     path("committee/", include("committee.urls")),
+    path("people/", include("people.urls")),
     path("admin/", admin.site.urls),
 ]

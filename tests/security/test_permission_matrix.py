@@ -68,6 +68,11 @@ KWARGS = {
     "committee:paper_publish": {"fy": "2025-26", "q": "q2"},
     "committee:paper_download": {"fy": "2025-26", "q": "q2", "filename": "red-list.csv"},
     "task_retry": {"run_id": FAILED_TASK},
+    "people:detail": {"pk": "person"},  # filled in with the other officer's id
+    "people:deactivate": {"pk": "person"},
+    "people:reactivate": {"pk": "person"},
+    "people:two_factor_reset": {"pk": "person"},
+    "people:invitation_resend": {"pk": "person"},
     "password_reset_confirm": {"uidb64": "MQ", "token": "not-a-real-token"},
     "invitation_accept": {"uidb64": "MQ", "token": "not-a-real-token"},
 }
@@ -197,6 +202,22 @@ TABLE = {
     ("risks:action_edit", "GET"):                    RISK_EDITORS,
     ("risks:action_edit", "POST"):                   RISK_EDITORS,
 
+    # People and their roles: register admins only.
+    ("people:list", "GET"):                          ADMIN_ONLY,
+    ("people:list", "POST"):                         NOT_ALLOWED,
+    ("people:invite", "GET"):                        ADMIN_ONLY,
+    ("people:invite", "POST"):                       ADMIN_ONLY,
+    ("people:detail", "GET"):                        ADMIN_ONLY,
+    ("people:detail", "POST"):                       ADMIN_ONLY,
+    ("people:deactivate", "GET"):                    NOT_ALLOWED,
+    ("people:deactivate", "POST"):                   ADMIN_ONLY,
+    ("people:reactivate", "GET"):                    NOT_ALLOWED,
+    ("people:reactivate", "POST"):                   ADMIN_ONLY,
+    ("people:two_factor_reset", "GET"):              NOT_ALLOWED,
+    ("people:two_factor_reset", "POST"):             ADMIN_ONLY,
+    ("people:invitation_resend", "GET"):             NOT_ALLOWED,
+    ("people:invitation_resend", "POST"):            ADMIN_ONLY,
+
     ("committee:papers", "GET"):                     SIGNED_IN,
     ("committee:papers", "POST"):                    NOT_ALLOWED,
     ("committee:paper", "GET"):                      SIGNED_IN,
@@ -278,11 +299,19 @@ class Request:
     expected: object
 
 
+def _placeholder(world, value):
+    if value == "action":
+        return world["action"].pk
+    if value == "person":
+        return world["people"]["other officer"].pk
+    return value
+
+
 def requests_for(role: str, world) -> list[Request]:
     found = []
     for (row, method), outcomes in TABLE.items():
         name, kwargs = VARIANTS.get(row, (row, KWARGS.get(row, {})))
-        kwargs = {key: (world["action"].pk if value == "action" else value) for key, value in kwargs.items()}
+        kwargs = {key: _placeholder(world, value) for key, value in kwargs.items()}
         found.append(Request(row, method, reverse(name, kwargs=kwargs), outcomes[ROLES.index(role)]))
     # Signing out ends the session: do it last.
     return sorted(found, key=lambda r: r.row == "logout")
@@ -345,7 +374,7 @@ def test_only_register_admins_get_into_the_django_admin(world, role):
 def test_a_nul_character_in_any_address_is_refused_not_a_500(request, world, name):
     client = Client()
     client.force_login(world["people"]["admin"])
-    kwargs = {key: (world["action"].pk if value == "action" else value) for key, value in KWARGS[name].items()}
+    kwargs = {key: _placeholder(world, value) for key, value in KWARGS[name].items()}
     pattern = next(route for n, route in site_patterns() if n == name)
     for key in kwargs:
         if f"<str:{key}>" not in pattern:
