@@ -66,7 +66,7 @@ def test_an_invitation_creates_the_person_and_emails_a_link_to_choose_a_password
         page["Location"], {"new_password1": "pat-chose-this-2026", "new_password2": "pat-chose-this-2026"}
     )
     assert chosen["Location"] == reverse("password_reset_complete")
-    signed_in = fresh.post(reverse("login"), {"username": person.username, "password": "pat-chose-this-26"})
+    signed_in = fresh.post(reverse("login"), {"username": person.username, "password": "pat-chose-this-2026"})
     assert signed_in["Location"] == "/"
     # The link worked once.
     assert fresh.get(inbox.link_in(message)).status_code == 404
