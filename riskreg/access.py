@@ -26,10 +26,8 @@ WITHOUT_A_ROLE = {
     "password_reset_confirm",
     "password_reset_complete",
     "invitation_accept",
-    "sso_failed",
-    "oidc_authentication_init",
-    "oidc_authentication_callback",
-    "oidc_logout",
+    "sso_start",
+    "sso_callback",
 }
 
 

@@ -15,6 +15,14 @@ class Role(TextChoices):
     REGISTER_ADMIN = "Register admin", "Register admin"
 
 
+# The roles as written in settings (RISKREG_OIDC_ROLE_MAP "group-id=officer,...").
+ROLE_KEYS = {
+    "officer": Role.OFFICER,
+    "smt_lead": Role.SMT_LEAD,
+    "committee_member": Role.COMMITTEE_MEMBER,
+    "register_admin": Role.REGISTER_ADMIN,
+}
+
 VIEW_REGISTER = [
     "commitments.view_plan",
     "commitments.view_policyarea",

@@ -41,6 +41,8 @@ def on_signed_out(sender, request, user, **kwargs):
 
 
 def on_failed(sender, credentials, request=None, **kwargs):
+    if "username" not in credentials:
+        return  # a single sign-on that failed: riskreg.sso records it with its reason
     record(request, Kind.FAILED, username=str(credentials.get("username", "")), detail="Wrong username or password")
 
 

@@ -3,8 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from riskreg import passwords, views
-from riskreg.forms import SignInForm
+from riskreg import passwords, sso, views
 
 admin.site.site_header = "Risk register administration"
 admin.site.site_title = "Risk register administration"
@@ -16,13 +15,9 @@ handler500 = "riskreg.views.server_error"
 urlpatterns = [
     path("", include("tasks.urls")),  # the home page: each role's task list
     path("healthz", views.healthz, name="healthz"),
-    path(
-        "sign-in/",
-        auth_views.LoginView.as_view(
-            template_name="riskreg/sign_in.html", authentication_form=SignInForm, redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
+    path("sign-in/", views.SignInView.as_view(), name="login"),
+    path("sign-in/sso/", sso.sso_start, name="sso_start"),
+    path("sign-in/sso/callback/", sso.sso_callback, name="sso_callback"),
     path("sign-in/two-factor/", views.two_factor_verify, name="two_factor"),
     path("sign-in/two-factor/set-up/", views.two_factor_set_up, name="two_factor_set_up"),
     path("sign-in/two-factor/backup-codes/", views.two_factor_backup_codes, name="two_factor_backup_codes"),
@@ -48,7 +43,7 @@ urlpatterns = [
         passwords.ChoosePasswordView.as_view(token_generator=passwords.invitation_token, invitation=True),
         name="invitation_accept",
     ),
-    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("sign-out/", sso.sign_out, name="logout"),
     path("account/", views.account, name="account"),
     path("activity/", views.activity_log, name="activity"),
     path("tasks-queue/", views.task_queue, name="task_queue"),

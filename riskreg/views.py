@@ -4,6 +4,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -18,11 +19,20 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from riskreg import activity, queue, two_factor
-from riskreg.forms import posted
+from riskreg import activity, queue, sso, two_factor
+from riskreg.forms import SignInForm, posted
 from riskreg.middleware import DATABASE_UNAVAILABLE, service_unavailable_response
 
 logger = logging.getLogger(__name__)
+
+
+class SignInView(auth_views.LoginView):
+    template_name = "riskreg/sign_in.html"
+    authentication_form = SignInForm
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "sso_enabled": sso.enabled()}
 
 
 @login_not_required

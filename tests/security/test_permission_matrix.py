@@ -115,6 +115,11 @@ TABLE = {
     ("two_factor_set_up", "POST"):                   ANY_ACCOUNT,
     ("logout", "GET"):                               (LOGIN, 405,   405,      405,  405,      405,      405,  405),
     ("logout", "POST"):                              ANY_ACCOUNT,
+    # Single sign-on: not configured in these tests, so not there (tests/riskreg/test_sso.py).
+    ("sso_start", "GET"):                            (NO,) * 8,
+    ("sso_start", "POST"):                           (NO,) * 8,
+    ("sso_callback", "GET"):                         (NO,) * 8,
+    ("sso_callback", "POST"):                        (NO,) * 8,
     # Backup codes: shown once after they are made; without an app, back to the account page.
     ("two_factor_backup_codes", "GET"):              ANY_ACCOUNT,
     ("two_factor_backup_codes", "POST"):             ANY_ACCOUNT,
