@@ -151,10 +151,15 @@ def activity_log(request):
         raise PermissionDenied
     tracked = activity.tracked_models()
     form = activity.ActivityFilterForm(request.GET or None, tracked=tracked)
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    sign_ins = filters.get("kind") == activity.SIGN_INS
     if form.is_bound and not form.is_valid():
         rows = []
+    elif sign_ins:
+        rows = activity.sign_in_records(
+            user=filters.get("user"), since=filters.get("since"), until=filters.get("until")
+        )
     else:
-        filters = form.cleaned_data if form.is_bound else {}
         rows = activity.records(
             tracked,
             user=filters.get("user"),
@@ -165,13 +170,18 @@ def activity_log(request):
     page = Paginator(rows, ACTIVITY_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    if sign_ins:
+        entries = activity.sign_in_entries(page.object_list)
+    else:
+        entries = activity.entries(list(page.object_list), tracked)
     return render(
         request,
         "riskreg/activity.html",
         {
             "form": form,
             "page": page,
-            "entries": activity.entries(list(page.object_list), tracked),
+            "entries": entries,
+            "sign_ins": sign_ins,
             "query": query.urlencode(),
         },
     )
