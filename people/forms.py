@@ -6,13 +6,6 @@ from riskreg.forms import filter_form_helper, form_helper
 from riskreg.models import User
 from riskreg.roles import Role
 
-ROLE_HINTS = {
-    Role.OFFICER: "Writes the quarterly updates of the commitments they lead",
-    Role.SMT_LEAD: "Reviews updates of their commitments, owns corporate risks",
-    Role.COMMITTEE_MEMBER: "Reads approved statuses, the risks and published papers",
-    Role.REGISTER_ADMIN: "Everything, including people and roles (two-factor sign-in required)",
-}
-
 
 def role_field() -> forms.MultipleChoiceField:
     return forms.MultipleChoiceField(

@@ -38,7 +38,7 @@ def people_list(request):
 
 def _person_context(person: User, form) -> dict:
     led = (
-        Commitment.objects.filter(Q(officer_lead=person) | Q(smt_lead=person))
+        Commitment.objects.filter(Q(officer_lead=person) | Q(smt_lead=person) | Q(wmp_lead_user=person))
         .select_related("plan")
         .order_by("plan", "ref")
     )

@@ -7,7 +7,8 @@ who has none (a first single sign-on, an account whose roles were all taken away
 """
 
 from django.contrib.auth import get_user_model
-from django.shortcuts import render
+from django.http import Http404
+from django.shortcuts import redirect, render
 
 from riskreg.roles import Role
 
@@ -29,6 +30,12 @@ WITHOUT_A_ROLE = {
     "sso_start",
     "sso_callback",
 }
+
+
+# What a partner contributor (and nothing more) may reach: their own pages, their
+# commitments (each view checks it is theirs) and their contributions. "home" sends them
+# to their list. Anything else answers 404: they may not learn what else exists.
+PARTNER_VIEWS = WITHOUT_A_ROLE | {"commitments:detail", "commitments:contribute", "commitments:contributions"}
 
 
 def whom_to_ask(limit: int = 5) -> list:
@@ -57,6 +64,8 @@ class RoleRequiredMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         user = request.user
+        if user.is_authenticated and user.is_partner_only():
+            return self._partner(request, view_func)
         if not user.is_authenticated or user.has_any_role():
             return None
         if not getattr(view_func, "login_required", True):
@@ -67,3 +76,13 @@ class RoleRequiredMiddleware:
         if name in WITHOUT_A_ROLE:
             return None
         return no_role_page(request, status=403)
+
+    def _partner(self, request, view_func):
+        if not getattr(view_func, "login_required", True):
+            return None
+        name = request.resolver_match.view_name
+        if name == "home" and request.method in ("GET", "HEAD"):
+            return redirect("commitments:contributions")
+        if name in PARTNER_VIEWS:
+            return None
+        raise Http404("No such page.")

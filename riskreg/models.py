@@ -60,6 +60,10 @@ class User(AbstractUser):
             return "Password"
         return "Invited, not yet signed in"
 
+    def is_partner_only(self) -> bool:
+        """A partner contributor and nothing more: they reach only their own commitments."""
+        return not self.is_superuser and self.role_names() == (Role.PARTNER,)
+
     def is_staff_member(self) -> bool:
         """OPCC staff: everyone but committee-only readers."""
         return self.is_register_admin() or self.has_role(Role.OFFICER, Role.SMT_LEAD)

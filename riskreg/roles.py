@@ -13,6 +13,9 @@ class Role(TextChoices):
     SMT_LEAD = "SMT lead", "SMT lead"
     COMMITTEE_MEMBER = "Committee member", "Committee member"
     REGISTER_ADMIN = "Register admin", "Register admin"
+    # The police force's named WMP lead of some commitments: sees only those, and writes
+    # a quarterly contribution the officer may take into the update (commitments.partners).
+    PARTNER = "Partner contributor", "Partner contributor"
 
 
 # The roles as written in settings (RISKREG_OIDC_ROLE_MAP "group-id=officer,...").
@@ -21,6 +24,7 @@ ROLE_KEYS = {
     "smt_lead": Role.SMT_LEAD,
     "committee_member": Role.COMMITTEE_MEMBER,
     "register_admin": Role.REGISTER_ADMIN,
+    "partner": Role.PARTNER,
 }
 
 VIEW_REGISTER = [
@@ -60,6 +64,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "risks.view_risk",
         "committee.view_paper",
     ],
+    Role.PARTNER: ["commitments.view_commitment", "commitments.add_contribution", "commitments.change_contribution"],
     # Register admins hold every permission of the register's own apps. They manage
     # people and roles in the site (/people/), not in the Django admin: its user form
     # offers superuser status and raw permissions, which only superusers may give.

@@ -36,12 +36,23 @@ pytestmark = pytest.mark.django_db
 
 OK, LOGIN, NO = "OK", "LOGIN", "NO"
 
-ROLES = ("anonymous", "officer", "other officer", "SMT lead", "other SMT lead", "committee member", "admin", "no role")
+ROLES = (
+    "anonymous",
+    "officer",
+    "other officer",
+    "SMT lead",
+    "other SMT lead",
+    "committee member",
+    "admin",
+    "no role",
+    "partner",
+)
 
 # The objects the URLs name (built by the `world` fixture):
 # - commitment 96: officer and SMT lead lead it; no 2025/26 Q3 update yet (editable);
 # - commitment 97: the same leads; its Q3 update is submitted (reviewable);
 # - commitment 98: the other officer and other SMT lead lead it;
+# - the partner contributor is the WMP lead of 96 and 97, not of 98;
 # - risk CR10, owned by the SMT lead, with an action; CR11, owned by the other SMT lead;
 # - the 2025/26 Q2 paper, published; Q3 (open) has no paper;
 # - a failed task in the queue, FAILED_TASK.
@@ -52,6 +63,7 @@ KWARGS = {
     "commitments:commitment_edit": {"ref": 96},
     "commitments:update_edit": {"ref": 96, "fy": "2025-26", "q": "q3"},
     "commitments:update_review": {"ref": 97, "fy": "2025-26", "q": "q3"},
+    "commitments:contribute": {"ref": 96, "fy": "2025-26", "q": "q3"},
     "commitments:update_grid": {"fy": "2025-26", "q": "q3"},
     "commitments:period_status": {"fy": "2025-26", "q": "q3"},
     "commitments:period_window": {"fy": "2025-26", "q": "q3"},
@@ -79,6 +91,7 @@ KWARGS = {
 
 # Some patterns get a second row with other arguments: "name (variant)".
 VARIANTS = {
+    "commitments:detail (not theirs)": ("commitments:detail", {"ref": 98}),
     "committee:paper (unpublished)": ("committee:paper", {"fy": "2025-26", "q": "q3"}),
     "committee:paper_download (unpublished)": (
         "committee:paper_download",
@@ -88,21 +101,21 @@ VARIANTS = {
 
 # A signed-in person with no role gets the page saying whom to ask (home) or that page
 # with a 403 (everything else), whatever the method: the last column of most rows.
-EVERYONE = (OK, OK, OK, OK, OK, OK, OK, OK)
-SIGNED_IN = (LOGIN, OK, OK, OK, OK, OK, OK, NO)
+EVERYONE = (OK, OK, OK, OK, OK, OK, OK, OK, OK)
+SIGNED_IN = (LOGIN, OK, OK, OK, OK, OK, OK, NO, NO)
 # Their own sign-in, sign-out, password and two-factor pages: people with no role too.
-ANY_ACCOUNT = (LOGIN, OK, OK, OK, OK, OK, OK, OK)
-NOT_ALLOWED = (LOGIN, 405, 405, 405, 405, 405, 405, NO)
-NOT_ALLOWED_FOR_ANYONE = (405, 405, 405, 405, 405, 405, 405, 405)
-ADMIN_ONLY = (LOGIN, NO, NO, NO, NO, NO, OK, NO)
-RISK_EDITORS = (LOGIN, NO, NO, OK, NO, NO, OK, NO)  # CR10's owner and admins
+ANY_ACCOUNT = (LOGIN, OK, OK, OK, OK, OK, OK, OK, OK)
+NOT_ALLOWED = (LOGIN, 405, 405, 405, 405, 405, 405, NO, NO)
+NOT_ALLOWED_FOR_ANYONE = (405, 405, 405, 405, 405, 405, 405, 405, 405)
+ADMIN_ONLY = (LOGIN, NO, NO, NO, NO, NO, OK, NO, NO)
+RISK_EDITORS = (LOGIN, NO, NO, OK, NO, NO, OK, NO, NO)  # CR10's owner and admins
 
 # fmt: off
 TABLE = {
     #                                                anonymous officer other-off SMT   other-SMT committee admin no-role
     # A person with no role is shown, as their home page, whom to ask for one.
     ("home", "GET"):                                 ANY_ACCOUNT,
-    ("home", "POST"):                                (LOGIN, 405,   405,      405,  405,      405,      405,  405),
+    ("home", "POST"):                                (LOGIN, 405, 405, 405, 405, 405, 405, 405, 405),
     ("healthz", "GET"):                              EVERYONE,
     ("healthz", "POST"):                             NOT_ALLOWED_FOR_ANYONE,
     # Signed-in people are sent on from the sign-in page.
@@ -113,30 +126,30 @@ TABLE = {
     ("two_factor", "POST"):                          ANY_ACCOUNT,
     ("two_factor_set_up", "GET"):                    ANY_ACCOUNT,
     ("two_factor_set_up", "POST"):                   ANY_ACCOUNT,
-    ("logout", "GET"):                               (LOGIN, 405,   405,      405,  405,      405,      405,  405),
+    ("logout", "GET"):                               (LOGIN, 405, 405, 405, 405, 405, 405, 405, 405),
     ("logout", "POST"):                              ANY_ACCOUNT,
     # Single sign-on: not configured in these tests, so not there (tests/riskreg/test_sso.py).
-    ("sso_start", "GET"):                            (NO,) * 8,
-    ("sso_start", "POST"):                           (NO,) * 8,
-    ("sso_callback", "GET"):                         (NO,) * 8,
-    ("sso_callback", "POST"):                        (NO,) * 8,
+    ("sso_start", "GET"):                            (NO,) * 9,
+    ("sso_start", "POST"):                           (NO,) * 9,
+    ("sso_callback", "GET"):                         (NO,) * 9,
+    ("sso_callback", "POST"):                        (NO,) * 9,
     # Backup codes: shown once after they are made; without an app, back to the account page.
     ("two_factor_backup_codes", "GET"):              ANY_ACCOUNT,
     ("two_factor_backup_codes", "POST"):             ANY_ACCOUNT,
     ("account", "GET"):                              ANY_ACCOUNT,
-    ("account", "POST"):                             (LOGIN, 405,   405,      405,  405,      405,      405,  405),
+    ("account", "POST"):                             (LOGIN, 405, 405, 405, 405, 405, 405, 405, 405),
     # Password reset by email, and an invitation's link: public (the link is the proof);
     # a link that is not valid answers a page saying so, as a 404.
     ("password_reset", "GET"):                       EVERYONE,
     ("password_reset", "POST"):                      EVERYONE,
     ("password_reset_done", "GET"):                  EVERYONE,
     ("password_reset_done", "POST"):                 NOT_ALLOWED_FOR_ANYONE,
-    ("password_reset_confirm", "GET"):               (NO,) * 8,
-    ("password_reset_confirm", "POST"):              (NO,) * 8,
+    ("password_reset_confirm", "GET"):               (NO,) * 9,
+    ("password_reset_confirm", "POST"):              (NO,) * 9,
     ("password_reset_complete", "GET"):              EVERYONE,
     ("password_reset_complete", "POST"):             NOT_ALLOWED_FOR_ANYONE,
-    ("invitation_accept", "GET"):                    (NO,) * 8,
-    ("invitation_accept", "POST"):                   (NO,) * 8,
+    ("invitation_accept", "GET"):                    (NO,) * 9,
+    ("invitation_accept", "POST"):                   (NO,) * 9,
     ("activity", "GET"):                             ADMIN_ONLY,
     ("activity", "POST"):                            NOT_ALLOWED,
     ("task_queue", "GET"):                           ADMIN_ONLY,
@@ -149,27 +162,36 @@ TABLE = {
     ("commitments:register_download", "GET"):        SIGNED_IN,
     ("commitments:register_download", "POST"):       NOT_ALLOWED,
     # "My commitments" is for OPCC staff: committee members lead nothing.
-    ("commitments:mine", "GET"):                     (LOGIN, OK,     OK,       OK,   OK,       NO,       OK, NO),
+    ("commitments:mine", "GET"):                     (LOGIN, OK, OK, OK, OK, NO, OK, NO, NO),
     ("commitments:mine", "POST"):                    NOT_ALLOWED,
     # The grid shows OPCC staff the rows they lead as officer lead (none, for some).
-    ("commitments:update_grid", "GET"):              (LOGIN, OK,     OK,       OK,   OK,       NO,       OK, NO),
-    ("commitments:update_grid", "POST"):             (LOGIN, OK,     OK,       OK,   OK,       NO,       OK, NO),
+    ("commitments:update_grid", "GET"):              (LOGIN, OK, OK, OK, OK, NO, OK, NO, NO),
+    ("commitments:update_grid", "POST"):             (LOGIN, OK, OK, OK, OK, NO, OK, NO, NO),
     # Approving from the queue: each update is checked for its reviewer (tests/commitments/test_reviews.py).
     ("commitments:approve_selected", "GET"):         NOT_ALLOWED,
-    ("commitments:approve_selected", "POST"):        (LOGIN, OK,     OK,       OK,   OK,       NO,       OK, NO),
+    ("commitments:approve_selected", "POST"):        (LOGIN, OK, OK, OK, OK, NO, OK, NO, NO),
     ("commitments:import", "GET"):                   ADMIN_ONLY,
     ("commitments:import", "POST"):                  ADMIN_ONLY,
     ("commitments:import_confirm", "GET"):           NOT_ALLOWED,
     ("commitments:import_confirm", "POST"):          ADMIN_ONLY,
-    ("commitments:detail", "GET"):                   SIGNED_IN,
-    ("commitments:detail", "POST"):                  NOT_ALLOWED,
+    # A partner contributor reads only the commitments they are WMP lead for (96 and 97);
+    # everything else is a 404 to them (the last column of every row).
+    ("commitments:detail", "GET"):                   (LOGIN, OK, OK, OK, OK, OK, OK, NO, OK),
+    ("commitments:detail", "POST"):                  (LOGIN, 405, 405, 405, 405, 405, 405, NO, 405),
+    ("commitments:detail (not theirs)", "GET"):      (LOGIN, OK, OK, OK, OK, OK, OK, NO, NO),
+    ("commitments:detail (not theirs)", "POST"):     (LOGIN, 405, 405, 405, 405, 405, 405, NO, 405),
+    # The WMP lead's quarterly contribution: theirs only, while the quarter is open.
+    ("commitments:contribute", "GET"):               (LOGIN, NO, NO, NO, NO, NO, NO, NO, OK),
+    ("commitments:contribute", "POST"):              (LOGIN, NO, NO, NO, NO, NO, NO, NO, OK),
+    ("commitments:contributions", "GET"):            (LOGIN, NO, NO, NO, NO, NO, NO, NO, OK),
+    ("commitments:contributions", "POST"):           (LOGIN, 405, 405, 405, 405, 405, 405, NO, 405),
     # Editing a commitment (text, areas, leads): register admins only, even its own leads.
     ("commitments:commitment_edit", "GET"):          ADMIN_ONLY,
     ("commitments:commitment_edit", "POST"):         ADMIN_ONLY,
-    ("commitments:update_edit", "GET"):              (LOGIN, OK,     NO,       NO,   NO,       NO,       OK, NO),
-    ("commitments:update_edit", "POST"):             (LOGIN, OK,     NO,       NO,   NO,       NO,       OK, NO),
-    ("commitments:update_review", "GET"):            (LOGIN, NO,     NO,       OK,   NO,       NO,       OK, NO),
-    ("commitments:update_review", "POST"):           (LOGIN, NO,     NO,       OK,   NO,       NO,       OK, NO),
+    ("commitments:update_edit", "GET"):              (LOGIN, OK, NO, NO, NO, NO, OK, NO, NO),
+    ("commitments:update_edit", "POST"):             (LOGIN, OK, NO, NO, NO, NO, OK, NO, NO),
+    ("commitments:update_review", "GET"):            (LOGIN, NO, NO, OK, NO, NO, OK, NO, NO),
+    ("commitments:update_review", "POST"):           (LOGIN, NO, NO, OK, NO, NO, OK, NO, NO),
     ("commitments:periods", "GET"):                  ADMIN_ONLY,
     ("commitments:periods", "POST"):                 NOT_ALLOWED,
     ("commitments:period_status", "GET"):            NOT_ALLOWED,
@@ -181,8 +203,8 @@ TABLE = {
 
     ("risks:register", "GET"):                       SIGNED_IN,
     ("risks:register", "POST"):                      NOT_ALLOWED,
-    ("risks:create", "GET"):                         (LOGIN, NO,     NO,       OK,   OK,       NO,       OK, NO),
-    ("risks:create", "POST"):                        (LOGIN, NO,     NO,       OK,   OK,       NO,       OK, NO),
+    ("risks:create", "GET"):                         (LOGIN, NO, NO, OK, OK, NO, OK, NO, NO),
+    ("risks:create", "POST"):                        (LOGIN, NO, NO, OK, OK, NO, OK, NO, NO),
     ("risks:heatmap", "GET"):                        SIGNED_IN,
     ("risks:heatmap", "POST"):                       NOT_ALLOWED,
     ("risks:import", "GET"):                         ADMIN_ONLY,
@@ -200,8 +222,8 @@ TABLE = {
     ("risks:assess", "GET"):                         RISK_EDITORS,
     ("risks:assess", "POST"):                        RISK_EDITORS,
     # The old address of the page above: moved for good, for everyone signed in.
-    ("risks:assess_moved", "GET"):                   (LOGIN, 301,    301,      301,  301,      301,      301, NO),
-    ("risks:assess_moved", "POST"):                  (LOGIN, 308,    308,      308,  308,      308,      308, NO),
+    ("risks:assess_moved", "GET"):                   (LOGIN, 301, 301, 301, 301, 301, 301, NO, NO),
+    ("risks:assess_moved", "POST"):                  (LOGIN, 308, 308, 308, 308, 308, 308, NO, NO),
     ("risks:action_create", "GET"):                  RISK_EDITORS,
     ("risks:action_create", "POST"):                 RISK_EDITORS,
     ("risks:action_edit", "GET"):                    RISK_EDITORS,
@@ -228,7 +250,7 @@ TABLE = {
     ("committee:paper", "GET"):                      SIGNED_IN,
     ("committee:paper", "POST"):                     NOT_ALLOWED,
     # An unpublished paper's live view is for OPCC staff only.
-    ("committee:paper (unpublished)", "GET"):        (LOGIN, OK,     OK,       OK,   OK,       NO,       OK, NO),
+    ("committee:paper (unpublished)", "GET"):        (LOGIN, OK, OK, OK, OK, NO, OK, NO, NO),
     ("committee:paper (unpublished)", "POST"):       NOT_ALLOWED,
     ("committee:paper_edit", "GET"):                 ADMIN_ONLY,
     ("committee:paper_edit", "POST"):                ADMIN_ONLY,
@@ -236,7 +258,7 @@ TABLE = {
     ("committee:paper_publish", "POST"):             ADMIN_ONLY,
     ("committee:paper_download", "GET"):             SIGNED_IN,
     ("committee:paper_download", "POST"):            NOT_ALLOWED,
-    ("committee:paper_download (unpublished)", "GET"):  (LOGIN, OK,  OK,       OK,   OK,       NO,       OK, NO),
+    ("committee:paper_download (unpublished)", "GET"):  (LOGIN, OK, OK, OK, OK, NO, OK, NO, NO),
     ("committee:paper_download (unpublished)", "POST"): NOT_ALLOWED,
 }
 # fmt: on
@@ -277,10 +299,13 @@ def world(periods, officer, smt_lead, committee_member, register_admin):
         "committee member": committee_member,
         "admin": register_admin,
         "no role": UserFactory(username="newcomer"),
+        "partner": UserFactory(username="wmp-lead", role=Role.PARTNER),
     }
     q2, q3 = periods[2], periods[3]
     for ref in (96, 97):
-        commitment = CommitmentFactory(ref=ref, officer_lead=officer, smt_lead=smt_lead)
+        commitment = CommitmentFactory(
+            ref=ref, officer_lead=officer, smt_lead=smt_lead, wmp_lead_user=people["partner"]
+        )
         StatusUpdateFactory(commitment=commitment, period=q2, rag="red", state=StatusUpdate.State.APPROVED)
     StatusUpdateFactory(commitment=commitment, period=q3, state=StatusUpdate.State.SUBMITTED)
     CommitmentFactory(ref=98, officer_lead=people["other officer"], smt_lead=people["other SMT lead"])
@@ -370,6 +395,8 @@ def test_only_register_admins_get_into_the_django_admin(world, role):
         assert response.status_code == 200
     elif role == "no role":
         assert response.status_code == 403  # the page saying whom to ask
+    elif role == "partner":
+        assert response.status_code == 404  # nothing but their own commitments
     else:
         assert response.status_code == 302
         assert response["Location"] == "/admin/login/?next=/admin/"
