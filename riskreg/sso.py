@@ -87,12 +87,17 @@ class Refused(SuspiciousOperation):
 
 
 class SSOBackend(OIDCAuthenticationBackend):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def authenticate(self, request, **kwargs):
+        # Django asks every backend at every sign-in (and this one for each request of a
+        # single sign-on session): read the endpoints only for a callback, so that a
+        # provider that is down never stops a password sign-in.
+        if request is None or "code" not in request.GET or "state" not in request.GET:
+            return None
         found = endpoints()
         self.OIDC_OP_TOKEN_ENDPOINT = found["token_endpoint"]
         self.OIDC_OP_USER_ENDPOINT = found["userinfo_endpoint"]
         self.OIDC_OP_JWKS_ENDPOINT = found["jwks_uri"]
+        return super().authenticate(request, **kwargs)
 
     def verify_token(self, token, **kwargs):
         payload = super().verify_token(token, **kwargs)
@@ -198,9 +203,12 @@ def _only_when_enabled(view):
 
 
 class SSOStartView(OIDCAuthenticationRequestView):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.OIDC_OP_AUTH_ENDPOINT = endpoints()["authorization_endpoint"]
+    def get(self, request):
+        try:
+            self.OIDC_OP_AUTH_ENDPOINT = endpoints()["authorization_endpoint"]
+        except requests.RequestException as error:
+            return refused_page(request, f"The identity provider could not be reached: {type(error).__name__}")
+        return super().get(request)
 
 
 class SSOCallbackView(OIDCAuthenticationCallbackView):

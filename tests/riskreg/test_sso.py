@@ -274,3 +274,17 @@ def test_local_accounts_keep_working_beside_single_sign_on(client, sso, officer)
 
     assert response["Location"] == "/"
     assert client.post(reverse("logout"))["Location"] == "/sign-in/"
+
+
+def test_a_password_sign_in_works_while_the_provider_is_unreachable(client, settings, officer):
+    settings.RISKREG_OIDC_ISSUER = f"http://127.0.0.1:{free_port()}/openid"  # nothing listens there
+    settings.OIDC_RP_CLIENT_ID = setup.CLIENT_ID
+    settings.SSO_ENABLED = True
+    settings.AUTHENTICATION_BACKENDS = [*settings.AUTHENTICATION_BACKENDS, "riskreg.sso.SSOBackend"]
+
+    response = client.post(reverse("login"), {"username": "officer", "password": PASSWORD})
+
+    assert response["Location"] == "/"
+    assert client.get("/").status_code == 200
+    # The work-account button answers a page saying what went wrong, not an error.
+    assert refused(client.get(reverse("sso_start")))
