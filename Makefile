@@ -19,7 +19,7 @@ export PYTHON_HELP
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install format clean bench loadtest faultcheck
+.PHONY: run test install format clean bench loadtest faultcheck oidc-dev
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@if [ -z "$(PYTHON)" ]; then \
@@ -45,6 +45,11 @@ run: install
 	DJANGO_DEBUG=true $(PY) manage.py migrate --no-input
 	DJANGO_DEBUG=true $(PY) manage.py load_demo
 	DJANGO_DEBUG=true $(PY) scripts/run_dev.py $(HOST):$(PORT)
+
+## A local identity provider (django-oidc-provider) on port 8001 to try single sign-on
+## with `make run`: it prints the settings to start the register with (README).
+oidc-dev: install
+	$(PY) -m tests.oidc_provider_site.run 8001 http://$(HOST):$(PORT)
 
 ## Lint, check migrations, run the whole suite (browser tests included).
 test: install

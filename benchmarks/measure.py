@@ -72,6 +72,8 @@ def pages(plan, period):
         ("quarter's meetings and window", "html", "admin", f"/periods/{fy}/{q}/"),
         ("task queue (admin)", "html", "admin", "/tasks-queue/"),
         ("accessibility statement", "html", "committee", "/accessibility/"),
+        ("people (admin)", "list", "admin", "/people/"),
+        ("sign-in record (admin)", "list", "admin", "/activity/?kind=sign-ins"),
         ("close the quarter (readiness)", "html", "admin", f"/periods/{open_quarter}/close/"),
         ("paper, published", "html", "committee", paper),
         ("paper, live view", "html", "admin", f"{paper}?live=1"),

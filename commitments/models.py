@@ -211,6 +211,15 @@ class Commitment(models.Model):
         related_name="officer_commitments",
     )
     wmp_lead = models.CharField("WMP lead", max_length=200, blank=True, help_text="A named contact in the force.")
+    # The WMP lead as a person who signs in (a partner contributor), beside the name above.
+    wmp_lead_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="wmp_commitments",
+        verbose_name="WMP lead (partner contributor)",
+    )
     timescale = models.CharField(max_length=100, blank=True)
     active = models.BooleanField(default=True)
     protective_marking = marking_field()
@@ -383,3 +392,40 @@ class RegisterVersion(models.Model):
 
     def __str__(self):
         return str(self.token)
+
+
+class ContributionQuerySet(models.QuerySet):
+    def by_partner(self, user):
+        return self.filter(commitment__wmp_lead_user=user)
+
+
+class Contribution(models.Model):
+    """The WMP lead's quarterly contribution to a commitment's update: text, and the RAG
+    they suggest. The officer may take it into the update; it is never shown to committee
+    members itself, only as part of an approved update if the officer took it in."""
+
+    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="contributions")
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField("contribution")
+    suggested_rag = models.CharField("suggested RAG status", max_length=5, choices=Rag.choices, blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    written_at = models.DateTimeField()
+
+    objects = ContributionQuerySet.as_manager()
+    history = HistoricalRecords()  # each rewrite in a quarter is kept
+
+    class Meta:
+        ordering = ["-period__financial_year", "-period__quarter"]
+        constraints = [
+            models.UniqueConstraint(fields=["commitment", "period"], name="one_contribution_per_quarter"),
+            models.CheckConstraint(
+                condition=Q(suggested_rag__in=["", *Rag.values]), name="contribution_rag_is_red_amber_green_or_empty"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Contribution to {self.commitment.ref} in {self.period.label}"
+
+    @property
+    def suggested_rag_label(self) -> str:
+        return rag_label(self.suggested_rag) if self.suggested_rag else "None suggested"

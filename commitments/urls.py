@@ -2,7 +2,7 @@ from django.urls import path
 
 from commitments import importing, permissions, services
 from commitments.forms import ImportForm
-from commitments.views import commitment, grid, marking, periods, register, updates
+from commitments.views import commitment, grid, marking, partners, periods, register, updates
 from riskreg.imports import Importer, import_confirm, import_upload
 
 app_name = "commitments"
@@ -32,6 +32,8 @@ urlpatterns = [
     path("commitments/<int:ref>/<str:fy>/<str:q>/marking/", marking.update_marking, name="update_marking"),
     path("commitments/<int:ref>/<str:fy>/<str:q>/edit/", updates.update_edit, name="update_edit"),
     path("commitments/<int:ref>/<str:fy>/<str:q>/review/", updates.update_review, name="update_review"),
+    path("commitments/<int:ref>/<str:fy>/<str:q>/contribute/", partners.contribute, name="contribute"),
+    path("contributions/", partners.contributions, name="contributions"),
     path("periods/", periods.periods, name="periods"),
     path("periods/<str:fy>/<str:q>/status/", periods.period_status, name="period_status"),
     path("periods/<str:fy>/<str:q>/", periods.period_window, name="period_window"),

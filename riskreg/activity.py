@@ -27,6 +27,8 @@ from riskreg.forms import filter_form_helper
 from riskreg.history import ACTIONS, Change
 
 NONE = "(none)"
+# The "What" filter's choice for the sign-in record (riskreg.signins), beside the history.
+SIGN_INS = "sign-ins"
 LONGEST = 500  # characters of a value shown; the object's own page has the rest
 
 
@@ -71,6 +73,7 @@ class Entry:
     kind: str
     what: str
     changes: list[Change] = field(default_factory=list)
+    detail: str = ""
 
 
 class ActivityFilterForm(forms.Form):
@@ -93,7 +96,11 @@ class ActivityFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = get_user_model().objects.order_by("username")
         self.fields["user"].error_messages["invalid_choice"] = "Select a person from the list"
-        self.fields["kind"].choices = [("", "Anything"), *((t.key, t.label) for t in tracked)]
+        self.fields["kind"].choices = [
+            ("", "Any change"),
+            (SIGN_INS, "Sign-ins, failures, lockouts and refusals"),
+            *((t.key, t.label) for t in tracked),
+        ]
         self.fields["kind"].error_messages["invalid_choice"] = "Select a kind of record from the list"
         self.helper = filter_form_helper(
             "Filter the activity",
@@ -288,3 +295,31 @@ def entries(rows, tracked: list[Tracked]) -> list[Entry]:
             )
         )
     return result
+
+
+def sign_in_records(*, user=None, since=None, until=None):
+    """The sign-in record, newest first, filtered like the history."""
+    from riskreg.models import SignInEvent
+
+    events = SignInEvent.objects.select_related("user")
+    if user is not None:
+        events = events.filter(user=user)
+    if since:
+        events = events.filter(when__gte=_day_start(since))
+    if until:
+        events = events.filter(when__lt=_day_start(until + datetime.timedelta(days=1)))
+    return events.order_by("-when", "-id")
+
+
+def sign_in_entries(events) -> list[Entry]:
+    return [
+        Entry(
+            when=event.when,
+            who=str(event.user) if event.user else (event.username or "Unknown"),
+            action=event.get_kind_display(),
+            kind=event.get_method_display(),
+            what=f"{event.username or '(no username)'} from {event.ip_address or 'an unknown address'}",
+            detail=event.detail,
+        )
+        for event in events
+    ]

@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.contrib.auth.signals import user_logged_in
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import post_migrate
 
 
@@ -47,3 +47,13 @@ class RiskregConfig(AppConfig):
         # django.contrib.auth's ready() (earlier in INSTALLED_APPS) connected its own.
         user_logged_in.disconnect(dispatch_uid="update_last_login")
         user_logged_in.connect(_update_last_login_without_history, dispatch_uid="riskreg.update_last_login")
+
+        from axes.signals import user_locked_out
+
+        from riskreg import signins, two_factor
+
+        user_logged_in.connect(signins.on_signed_in, dispatch_uid="riskreg.signins.signed_in")
+        user_logged_in.connect(two_factor.on_signed_in, dispatch_uid="riskreg.two_factor.signed_in")
+        user_logged_out.connect(signins.on_signed_out, dispatch_uid="riskreg.signins.signed_out")
+        user_login_failed.connect(signins.on_failed, dispatch_uid="riskreg.signins.failed")
+        user_locked_out.connect(signins.on_locked_out, dispatch_uid="riskreg.signins.locked_out")

@@ -17,7 +17,7 @@ def _items_for(user) -> list[tuple[str, str, str]]:
         ("Notifications", "notices:notifications", "What the register told you, and what you choose to receive.", True),
         ("Publish for the public", "public:publish_list", "What the public performance pages show.", admin),
         ("API tokens", "api_tokens:tokens", "Your tokens for reading the registers through the API.", True),
-        ("Users", "admin:riskreg_user_changelist", "People, their roles and their accounts.", admin),
+        ("People", "people:list", "People, their roles and how they sign in.", admin),
         ("Activity", "activity", "Who changed what, and when.", admin),
         ("Task queue", "task_queue", "Background work: renders waiting, running, failed and done.", admin),
         ("Notices sent", "notices:sent", "Every notice emailed to anyone: sent, waiting or failed.", admin),

@@ -64,8 +64,9 @@ TWO_FACTOR_EXEMPT_VIEWS = {"two_factor", "two_factor_set_up", "logout"}
 
 
 class AdminTwoFactorMiddleware:
-    """Send a register admin who has not entered a two-factor code in this session to
-    the two-factor page, whatever page they asked for (when ADMIN_2FA_REQUIRED).
+    """Send a person who needs a two-factor code (a register admin when ADMIN_2FA_REQUIRED,
+    anyone with an authenticator app) and has not entered one in this session to the
+    two-factor page, whatever page they asked for.
 
     Needs django_otp's OTPMiddleware before it (it sets request.user.is_verified()).
     """
@@ -81,6 +82,6 @@ class AdminTwoFactorMiddleware:
             return None
         if request.resolver_match.view_name in TWO_FACTOR_EXEMPT_VIEWS:
             return None
-        if not two_factor.is_required_for(request.user) or request.user.is_verified():
+        if not two_factor.code_needed(request):
             return None
         return redirect(f"{reverse('two_factor')}?{urlencode({'next': request.get_full_path()})}")

@@ -13,7 +13,19 @@ class Role(TextChoices):
     SMT_LEAD = "SMT lead", "SMT lead"
     COMMITTEE_MEMBER = "Committee member", "Committee member"
     REGISTER_ADMIN = "Register admin", "Register admin"
+    # The police force's named WMP lead of some commitments: sees only those, and writes
+    # a quarterly contribution the officer may take into the update (commitments.partners).
+    PARTNER = "Partner contributor", "Partner contributor"
 
+
+# The roles as written in settings (RISKREG_OIDC_ROLE_MAP "group-id=officer,...").
+ROLE_KEYS = {
+    "officer": Role.OFFICER,
+    "smt_lead": Role.SMT_LEAD,
+    "committee_member": Role.COMMITTEE_MEMBER,
+    "register_admin": Role.REGISTER_ADMIN,
+    "partner": Role.PARTNER,
+}
 
 VIEW_REGISTER = [
     "commitments.view_plan",
@@ -56,17 +68,15 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "kpis.view_kpi",
         "kpis.view_kpivalue",
     ],
-    # Register admins hold every permission of the register's own apps, and manage
-    # users and their groups in the Django admin.
+    Role.PARTNER: ["commitments.view_commitment", "commitments.add_contribution", "commitments.change_contribution"],
+    # Register admins hold every permission of the register's own apps. They manage
+    # people and roles in the site (/people/), not in the Django admin: its user form
+    # offers superuser status and raw permissions, which only superusers may give.
     Role.REGISTER_ADMIN: [
         "commitments.*",
         "risks.*",
         "committee.*",
         "kpis.*",
-        "riskreg.view_user",
-        "riskreg.add_user",
-        "riskreg.change_user",
-        "auth.view_group",
         # Unlock a locked-out account; reset an admin's lost authenticator app.
         "axes.view_accessattempt",
         "axes.delete_accessattempt",

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_tasks_db",
     "riskreg",
     "commitments",
@@ -63,6 +64,7 @@ INSTALLED_APPS = [
     "kpis",
     "public",
     "api",
+    "people",
     "tasks",
     "notices",
 ]
@@ -87,6 +89,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "riskreg.middleware.AdminTwoFactorMiddleware",
+    "riskreg.access.RoleRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -144,6 +147,50 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+
+# Emailed links to choose a password (riskreg.passwords): a reset's lasts an hour, an
+# invitation's a few days. Django checks PASSWORD_RESET_TIMEOUT first: the longer one.
+RISKREG_PASSWORD_RESET_MINUTES = int(os.environ.get("RISKREG_PASSWORD_RESET_MINUTES", "60"))
+RISKREG_INVITATION_DAYS = int(os.environ.get("RISKREG_INVITATION_DAYS", "5"))
+PASSWORD_RESET_TIMEOUT = max(RISKREG_PASSWORD_RESET_MINUTES * 60, RISKREG_INVITATION_DAYS * 24 * 60 * 60)
+# Per hour: reset links sent to one address (more requests get the same answer and no
+# email), and requests from one client address (more get a 429 page).
+RISKREG_RESET_EMAILS_PER_HOUR_PER_ADDRESS = int(os.environ.get("RISKREG_RESET_EMAILS_PER_HOUR_PER_ADDRESS", "3"))
+RISKREG_RESET_REQUESTS_PER_HOUR_PER_CLIENT = int(os.environ.get("RISKREG_RESET_REQUESTS_PER_HOUR_PER_CLIENT", "20"))
+
+# Single sign-on with the office's identity provider (OpenID Connect, riskreg.sso; README
+# "Single sign-on"). On only when a client id and the issuer (or every endpoint) are set.
+RISKREG_OIDC_ISSUER = os.environ.get("RISKREG_OIDC_ISSUER", "")
+RISKREG_OIDC_AUTHORIZATION_ENDPOINT = os.environ.get("RISKREG_OIDC_AUTHORIZATION_ENDPOINT", "")
+RISKREG_OIDC_TOKEN_ENDPOINT = os.environ.get("RISKREG_OIDC_TOKEN_ENDPOINT", "")
+RISKREG_OIDC_USERINFO_ENDPOINT = os.environ.get("RISKREG_OIDC_USERINFO_ENDPOINT", "")
+RISKREG_OIDC_JWKS_ENDPOINT = os.environ.get("RISKREG_OIDC_JWKS_ENDPOINT", "")
+RISKREG_OIDC_END_SESSION_ENDPOINT = os.environ.get("RISKREG_OIDC_END_SESSION_ENDPOINT", "")
+RISKREG_OIDC_GROUPS_CLAIM = os.environ.get("RISKREG_OIDC_GROUPS_CLAIM", "groups")
+RISKREG_OIDC_ROLE_MAP = os.environ.get("RISKREG_OIDC_ROLE_MAP", "")
+OIDC_RP_CLIENT_ID = os.environ.get("RISKREG_OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("RISKREG_OIDC_CLIENT_SECRET", "")
+SSO_ENABLED = bool(
+    OIDC_RP_CLIENT_ID
+    and (
+        RISKREG_OIDC_ISSUER
+        or (RISKREG_OIDC_AUTHORIZATION_ENDPOINT and RISKREG_OIDC_TOKEN_ENDPOINT and RISKREG_OIDC_JWKS_ENDPOINT)
+    )
+)
+# mozilla-django-oidc's own settings; riskreg.sso reads the endpoints itself (from
+# discovery when only the issuer is given), so these are only its defaults.
+OIDC_OP_AUTHORIZATION_ENDPOINT = RISKREG_OIDC_AUTHORIZATION_ENDPOINT
+OIDC_OP_TOKEN_ENDPOINT = RISKREG_OIDC_TOKEN_ENDPOINT
+OIDC_OP_USER_ENDPOINT = RISKREG_OIDC_USERINFO_ENDPOINT
+OIDC_OP_JWKS_ENDPOINT = RISKREG_OIDC_JWKS_ENDPOINT
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = os.environ.get("RISKREG_OIDC_SCOPES", "openid email profile")
+OIDC_USE_PKCE = env_bool("RISKREG_OIDC_PKCE", default=True)
+OIDC_STORE_ID_TOKEN = True  # the end-session request names the session it ends
+OIDC_TIMEOUT = 10
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso_callback"
+if SSO_ENABLED:
+    AUTHENTICATION_BACKENDS = [*AUTHENTICATION_BACKENDS, "riskreg.sso.SSOBackend"]
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -226,6 +273,14 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
 }
+if SSO_ENABLED:
+    # Signing out posts a form whose answer redirects to the provider's end-session
+    # address: browsers hold form-action to redirects too.
+    from urllib.parse import urlsplit
+
+    _provider = urlsplit(RISKREG_OIDC_END_SESSION_ENDPOINT or RISKREG_OIDC_ISSUER)
+    if _provider.scheme and _provider.netloc:
+        SECURE_CSP["form-action"].append(f"{_provider.scheme}://{_provider.netloc}")
 
 # A form sent from a stale tab fails the CSRF check: answer with a page in the site's
 # look that says what to do (unhandled errors: handler500 in riskreg/urls.py).

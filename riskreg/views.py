@@ -1,8 +1,10 @@
 import logging
 import sys
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -17,11 +19,20 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from riskreg import activity, queue, two_factor
-from riskreg.forms import posted
+from riskreg import activity, queue, sso, two_factor
+from riskreg.forms import SignInForm, posted
 from riskreg.middleware import DATABASE_UNAVAILABLE, service_unavailable_response
 
 logger = logging.getLogger(__name__)
+
+
+class SignInView(auth_views.LoginView):
+    template_name = "riskreg/sign_in.html"
+    authentication_form = SignInForm
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "sso_enabled": sso.enabled()}
 
 
 @login_not_required
@@ -63,12 +74,12 @@ def _next_url(request, default: str | None = None) -> str:
 def two_factor_verify(request):
     """Second step of an admin's sign-in: the code from their authenticator app."""
     next_url = _next_url(request)
-    if not two_factor.is_required_for(request.user) or request.user.is_verified():
+    if not two_factor.code_needed(request):
         return redirect(next_url)
     device = two_factor.confirmed_device(request.user)
     if device is None:
         return redirect(f"{reverse('two_factor_set_up')}?{request.GET.urlencode()}")
-    form = two_factor.CodeForm(posted(request), device=device, heading=True)
+    form = two_factor.CodeForm(posted(request), device=device, heading=True, backup=True)
     if form.is_valid():
         two_factor.sign_in_with(request, form.device)
         return redirect(next_url)
@@ -79,20 +90,22 @@ def two_factor_verify(request):
 @sensitive_post_parameters("code")
 @require_http_methods(["GET", "POST"])
 def two_factor_set_up(request):
-    """An admin's first sign-in: add the register to an authenticator app and prove it
-    with one code. Shows the secret, so never cached."""
-    next_url = _next_url(request)
-    if not two_factor.is_required_for(request.user) or request.user.is_verified():
-        return redirect(next_url)
+    """Add the register to an authenticator app and prove it with one code: an admin's
+    first sign-in, or anyone from their account page. Then the backup codes, once.
+    Shows the secret, so never cached."""
+    next_url = _next_url(request, default="account")
     if two_factor.confirmed_device(request.user) is not None:
-        # Replacing a device is a register admin's job (Django admin), not self-service:
+        # Replacing a device is a register admin's job (/people/), not self-service:
         # otherwise a stolen password would be enough to move the second factor.
+        if request.user.is_verified():
+            return redirect(next_url)
         return redirect(f"{reverse('two_factor')}?{request.GET.urlencode()}")
     device = two_factor.device_to_set_up(request.user)
     form = two_factor.CodeForm(posted(request), device=device)
     if form.is_valid():
         two_factor.sign_in_with(request, form.device)
-        return redirect(next_url)
+        request.session[two_factor.BACKUP_CODES_SESSION_KEY] = two_factor.backup_codes_new(request.user)
+        return redirect(f"{reverse('two_factor_backup_codes')}?{urlencode({'next': next_url})}")
     context = {
         "form": form,
         "next": next_url,
@@ -101,6 +114,35 @@ def two_factor_set_up(request):
         "qr_code": two_factor.qr_code_data_uri(device),
     }
     return render(request, "riskreg/two_factor_set_up.html", context)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def two_factor_backup_codes(request):
+    """The backup codes, shown once after they are made; POST makes new ones (the old
+    ones stop working). Only in a session that entered a code."""
+    if two_factor.confirmed_device(request.user) is None or not request.user.is_verified():
+        return redirect("account")
+    if request.method == "POST":
+        request.session[two_factor.BACKUP_CODES_SESSION_KEY] = two_factor.backup_codes_new(request.user)
+        return redirect("two_factor_backup_codes")
+    codes = request.session.pop(two_factor.BACKUP_CODES_SESSION_KEY, None)
+    if not codes:
+        return redirect("account")
+    return render(request, "riskreg/two_factor_backup_codes.html", {"codes": codes, "next": _next_url(request)})
+
+
+@never_cache
+@require_GET
+def account(request):
+    """Your account: how you sign in, and two-factor sign-in with its backup codes."""
+    device = two_factor.confirmed_device(request.user)
+    context = {
+        "device": device,
+        "required": two_factor.is_required_for(request.user),
+        "backup_codes_left": two_factor.backup_codes_left(request.user) if device else 0,
+    }
+    return render(request, "riskreg/account.html", context)
 
 
 ACTIVITY_PAGE_SIZE = 50
@@ -117,10 +159,15 @@ def activity_log(request):
         raise PermissionDenied
     tracked = activity.tracked_models()
     form = activity.ActivityFilterForm(request.GET or None, tracked=tracked)
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    sign_ins = filters.get("kind") == activity.SIGN_INS
     if form.is_bound and not form.is_valid():
         rows = []
+    elif sign_ins:
+        rows = activity.sign_in_records(
+            user=filters.get("user"), since=filters.get("since"), until=filters.get("until")
+        )
     else:
-        filters = form.cleaned_data if form.is_bound else {}
         rows = activity.records(
             tracked,
             user=filters.get("user"),
@@ -131,13 +178,18 @@ def activity_log(request):
     page = Paginator(rows, ACTIVITY_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    if sign_ins:
+        entries = activity.sign_in_entries(page.object_list)
+    else:
+        entries = activity.entries(list(page.object_list), tracked)
     return render(
         request,
         "riskreg/activity.html",
         {
             "form": form,
             "page": page,
-            "entries": activity.entries(list(page.object_list), tracked),
+            "entries": entries,
+            "sign_ins": sign_ins,
             "query": query.urlencode(),
         },
     )

@@ -57,6 +57,16 @@ def collected_static(tmp_path_factory):
 
 
 @pytest.fixture
+def inbox(settings):
+    """A real SMTP server that the site's email goes to (tests/mail.py)."""
+    from tests.mail import smtp_inbox
+
+    controller, inbox = smtp_inbox(settings)
+    yield inbox
+    controller.stop()
+
+
+@pytest.fixture
 def officer(db):
     return UserFactory(username="officer", role=Role.OFFICER)
 

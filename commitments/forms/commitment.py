@@ -41,6 +41,12 @@ class CommitmentForm(RefusesControlCharacters, forms.ModelForm):
     )
     smt_lead = forms.CharField(label="SMT lead", required=False, max_length=254, help_text="Username or email")
     officer_lead = forms.CharField(label="Officer lead", required=False, max_length=254, help_text="Username or email")
+    wmp_lead_user = forms.CharField(
+        label="WMP lead's account (partner contributor)",
+        required=False,
+        max_length=254,
+        help_text="Username or email of the WMP lead, if they sign in to write contributions",
+    )
     last_saved = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -62,6 +68,7 @@ class CommitmentForm(RefusesControlCharacters, forms.ModelForm):
             policy_areas=commitment.policy_area_names,
             smt_lead=commitment.smt_lead.username if commitment.smt_lead else "",
             officer_lead=commitment.officer_lead.username if commitment.officer_lead else "",
+            wmp_lead_user=commitment.wmp_lead_user.username if commitment.wmp_lead_user else "",
             last_saved=last_saved,
         )
         self.helper = form_helper(
@@ -70,6 +77,7 @@ class CommitmentForm(RefusesControlCharacters, forms.ModelForm):
             Field.text("smt_lead", field_width=20),
             Field.text("officer_lead", field_width=20),
             Field.text("wmp_lead"),
+            Field.text("wmp_lead_user", field_width=20),
             Field.text("timescale", field_width=20),
             Field.checkbox("active"),
             "last_saved",
@@ -103,6 +111,9 @@ class CommitmentForm(RefusesControlCharacters, forms.ModelForm):
         staff = [Role.OFFICER, Role.SMT_LEAD, Role.REGISTER_ADMIN]
         return _lead(self.cleaned_data["officer_lead"], role=staff, field="OPCC staff (an officer or SMT lead)")
 
+    def clean_wmp_lead_user(self):
+        return _lead(self.cleaned_data["wmp_lead_user"], role=[Role.PARTNER], field="a partner contributor")
+
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("last_saved") != self.last_saved:
@@ -121,6 +132,7 @@ class CommitmentForm(RefusesControlCharacters, forms.ModelForm):
         commitment = super().save(commit=False)
         commitment.smt_lead = self.cleaned_data["smt_lead"]
         commitment.officer_lead = self.cleaned_data["officer_lead"]
+        commitment.wmp_lead_user = self.cleaned_data["wmp_lead_user"]
         commitment._history_user = by
         commitment.save()
         areas = self.cleaned_data["policy_areas"]

@@ -6,15 +6,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from commitments import pages, permissions, reviews, services
+from commitments import pages, partners, permissions, reviews, services
 from commitments.forms import ReviewForm, StatusUpdateForm
 from commitments.models import Commitment, ReportingPeriod, StatusUpdate
+from commitments.views import partners as partner_views
 from commitments.views.common import current_plan
 from riskreg.forms import posted
 
 
 @require_GET
 def detail(request, ref):
+    if request.user.is_partner_only():
+        return partner_views.partner_detail(request, partner_views._own_commitment(request, ref))
     commitment = get_object_or_404(Commitment.objects.with_people(), plan=current_plan(), ref=ref)
     can_see_unapproved = permissions.can_see_unapproved(request.user, commitment)
     updates = pages.visible_updates(request.user, commitment)
@@ -69,7 +72,17 @@ def update_edit(request, ref, fy, q):
             # Their role is not the problem: say what is.
             return render(request, "commitments/period_not_open.html", page.context, status=403)
         raise PermissionDenied
+    contribution = partners.contribution_in(commitment, period)
     form, conflict = StatusUpdateForm.for_update(update, data=posted(request)), None
+    if contribution and request.method == "GET" and request.GET.get("use") == "contribution":
+        # "Use the WMP lead's text": the form starts from it; nothing is saved until they save.
+        form = StatusUpdateForm(
+            initial={
+                **form.initial,
+                "narrative": contribution.text,
+                "rag": contribution.suggested_rag or form.initial.get("rag", ""),
+            }
+        )
     if request.method == "POST" and form.is_valid():
         try:
             saved = form.save_update(commitment=commitment, period=period, by=request.user)
@@ -80,7 +93,8 @@ def update_edit(request, ref, fy, q):
             form.add_error(None, error)
         else:
             return _update_saved(request, saved)
-    return render(request, "commitments/update_form.html", {**page.context, "form": form, "conflict": conflict})
+    context = {**page.context, "form": form, "conflict": conflict, "contribution": contribution}
+    return render(request, "commitments/update_form.html", context)
 
 
 def _update_saved(request, update):
@@ -121,6 +135,7 @@ def update_review(request, ref, fy, q):
         **page.context,
         **reviews.review_context(update, page.previous),
         "repeats_previous": update.repeats(page.previous),
+        "contribution": partners.contribution_in(page.commitment, page.period),
         "form": form,
         "conflict": conflict,
     }

@@ -13,7 +13,9 @@ def test_each_role_signs_in_and_the_home_page_has_no_axe_violations(page, live_s
 
     sign_in(page, live_server, user.username)
 
-    assert page.get_by_role("heading", level=1).inner_text() == "Risk register"
+    # A partner contributor's home is the list of their commitments.
+    heading = "Your commitments" if role == Role.PARTNER else "Risk register"
+    assert page.get_by_role("heading", level=1).inner_text() == heading
     assert f"Signed in as Pat Example ({role})" in page.inner_text(".govuk-phase-banner")
     assert axe_violations(page) == []
 

@@ -1,14 +1,13 @@
 """Where email goes: files under var/mail/ in development (the folder the README names),
 an SMTP server when the environment names one (host, port, user, password, TLS, from)."""
 
-import socket
-
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 from django.conf import settings
 
 from tests.commands import run_manage
+from tests.mail import free_port
 
 
 def test_development_email_is_written_to_a_file_in_the_mail_folder(tmp_path):
@@ -42,12 +41,6 @@ class Inbox:
     async def handle_DATA(self, server, session, envelope):
         self.messages.append((envelope.mail_from, envelope.rcpt_tos, envelope.content.decode()))
         return "250 OK"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ REGISTER_APPS = (
     "public",
     "auth",
     "otp_totp",
+    "otp_static",
     "django_tasks_database",
     "notices",
 )

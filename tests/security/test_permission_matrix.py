@@ -40,12 +40,23 @@ pytestmark = pytest.mark.django_db
 
 OK, LOGIN, NO = "OK", "LOGIN", "NO"
 
-ROLES = ("anonymous", "officer", "other officer", "SMT lead", "other SMT lead", "committee member", "admin")
+ROLES = (
+    "anonymous",
+    "officer",
+    "other officer",
+    "SMT lead",
+    "other SMT lead",
+    "committee member",
+    "admin",
+    "no role",
+    "partner",
+)
 
 # The objects the URLs name (built by the `world` fixture):
 # - commitment 96: officer and SMT lead lead it; no 2025/26 Q3 update yet (editable);
 # - commitment 97: the same leads; its Q3 update is submitted (reviewable);
 # - commitment 98: the other officer and other SMT lead lead it;
+# - the partner contributor is the WMP lead of 96 and 97, not of 98;
 # - risk CR10, owned by the SMT lead, with an action; CR11, owned by the other SMT lead;
 # - the 2025/26 Q2 paper, published; Q3 (open) has no paper;
 # - a failed task in the queue, FAILED_TASK;
@@ -63,6 +74,7 @@ KWARGS = {
     "commitments:update_marking": {"ref": 97, "fy": "2025-26", "q": "q3"},
     "commitments:update_edit": {"ref": 96, "fy": "2025-26", "q": "q3"},
     "commitments:update_review": {"ref": 97, "fy": "2025-26", "q": "q3"},
+    "commitments:contribute": {"ref": 96, "fy": "2025-26", "q": "q3"},
     "commitments:update_grid": {"fy": "2025-26", "q": "q3"},
     "commitments:period_status": {"fy": "2025-26", "q": "q3"},
     "commitments:period_window": {"fy": "2025-26", "q": "q3"},
@@ -90,10 +102,18 @@ KWARGS = {
     "api:quarter_kpis": {"period": "2025-26-q2"},
     "api_tokens:revoke": {"pk": "token"},  # filled in with the officer's token's id
     "kpis:value_marking": {"ref": "KPI01", "fy": "2025-26", "q": "q2"},
+    "people:detail": {"pk": "person"},  # filled in with the other officer's id
+    "people:deactivate": {"pk": "person"},
+    "people:reactivate": {"pk": "person"},
+    "people:two_factor_reset": {"pk": "person"},
+    "people:invitation_resend": {"pk": "person"},
+    "password_reset_confirm": {"uidb64": "MQ", "token": "not-a-real-token"},
+    "invitation_accept": {"uidb64": "MQ", "token": "not-a-real-token"},
 }
 
 # Some patterns get a second row with other arguments: "name (variant)".
 VARIANTS = {
+    "commitments:detail (not theirs)": ("commitments:detail", {"ref": 98}),
     "committee:paper (unpublished)": ("committee:paper", {"fy": "2025-26", "q": "q3"}),
     "public:quarter (unpublished)": ("public:quarter", {"fy": "2025-26", "q": "q3"}),
     "api:quarter_commitments (unpublished)": ("api:quarter_commitments", {"period": "2025-26-q3"}),
@@ -104,38 +124,66 @@ VARIANTS = {
     ),
 }
 
-EVERYONE = (OK, OK, OK, OK, OK, OK, OK)
-SIGNED_IN = (LOGIN, OK, OK, OK, OK, OK, OK)
-NOT_ALLOWED = (LOGIN, 405, 405, 405, 405, 405, 405)
-NO_ONE = (NO, NO, NO, NO, NO, NO, NO)
+# A signed-in person with no role gets the page saying whom to ask (home) or that page
+# with a 403 (everything else), whatever the method: the last column of most rows.
+EVERYONE = (OK, OK, OK, OK, OK, OK, OK, OK, OK)
+SIGNED_IN = (LOGIN, OK, OK, OK, OK, OK, OK, NO, NO)
+# Their own sign-in, sign-out, password and two-factor pages: people with no role too.
+ANY_ACCOUNT = (LOGIN, OK, OK, OK, OK, OK, OK, OK, OK)
+NOT_ALLOWED = (LOGIN, 405, 405, 405, 405, 405, 405, NO, NO)
+NOT_ALLOWED_FOR_ANYONE = (405, 405, 405, 405, 405, 405, 405, 405, 405)
+ADMIN_ONLY = (LOGIN, NO, NO, NO, NO, NO, OK, NO, NO)
+RISK_EDITORS = (LOGIN, NO, NO, OK, NO, NO, OK, NO, NO)  # CR10's owner and admins
+SMT_LEAD_OF_96_97 = (LOGIN, NO, NO, OK, NO, NO, OK, NO, NO)  # the SMT lead of commitments 96 and 97, and admins
 # The public pages: no sign-in, and GET only.
 PUBLIC = EVERYONE
-PUBLIC_NOT_ALLOWED = (405, 405, 405, 405, 405, 405, 405)
-TOKEN_NEEDED = (401, 401, 401, 401, 401, 401, 401)
-ADMIN_ONLY = (LOGIN, NO, NO, NO, NO, NO, OK)
-RISK_EDITORS = (LOGIN, NO, NO, OK, NO, NO, OK)  # CR10's owner and admins
-SMT_LEAD_OF_96_97 = (LOGIN, NO, NO, OK, NO, NO, OK)  # the SMT lead of commitments 96 and 97, and admins
+NO_ONE = (NO, NO, NO, NO, NO, NO, NO, NO, NO)
+PUBLIC_NOT_ALLOWED = NOT_ALLOWED_FOR_ANYONE
+TOKEN_NEEDED = (401, 401, 401, 401, 401, 401, 401, 401, 401)
 
 # fmt: off
 TABLE = {
-    #                                                anonymous officer other-off SMT   other-SMT committee admin
-    ("home", "GET"):                                 SIGNED_IN,
-    ("home", "POST"):                                NOT_ALLOWED,
+    #                                                anonymous officer other-off SMT   other-SMT committee admin no-role
+    # A person with no role is shown, as their home page, whom to ask for one.
+    ("home", "GET"):                                 ANY_ACCOUNT,
+    ("home", "POST"):                                (LOGIN, 405, 405, 405, 405, 405, 405, 405, 405),
     ("healthz", "GET"):                              EVERYONE,
-    ("healthz", "POST"):                             (405,  405,    405,      405,  405,      405,      405),
+    ("healthz", "POST"):                             NOT_ALLOWED_FOR_ANYONE,
     # The accessibility statement is public, as the regulations ask.
     ("accessibility", "GET"):                        EVERYONE,
-    ("accessibility", "POST"):                       (405,  405,    405,      405,  405,      405,      405),
+    ("accessibility", "POST"):                       NOT_ALLOWED_FOR_ANYONE,
     # Signed-in people are sent on from the sign-in page.
     ("login", "GET"):                                EVERYONE,
     ("login", "POST"):                               EVERYONE,
     # Two-factor is for register admins when required (off in the tests): others are sent on.
-    ("two_factor", "GET"):                           SIGNED_IN,
-    ("two_factor", "POST"):                          SIGNED_IN,
-    ("two_factor_set_up", "GET"):                    SIGNED_IN,
-    ("two_factor_set_up", "POST"):                   SIGNED_IN,
-    ("logout", "GET"):                               NOT_ALLOWED,
-    ("logout", "POST"):                              SIGNED_IN,
+    ("two_factor", "GET"):                           ANY_ACCOUNT,
+    ("two_factor", "POST"):                          ANY_ACCOUNT,
+    ("two_factor_set_up", "GET"):                    ANY_ACCOUNT,
+    ("two_factor_set_up", "POST"):                   ANY_ACCOUNT,
+    ("logout", "GET"):                               (LOGIN, 405, 405, 405, 405, 405, 405, 405, 405),
+    ("logout", "POST"):                              ANY_ACCOUNT,
+    # Single sign-on: not configured in these tests, so not there (tests/riskreg/test_sso.py).
+    ("sso_start", "GET"):                            (NO,) * 9,
+    ("sso_start", "POST"):                           (NO,) * 9,
+    ("sso_callback", "GET"):                         (NO,) * 9,
+    ("sso_callback", "POST"):                        (NO,) * 9,
+    # Backup codes: shown once after they are made; without an app, back to the account page.
+    ("two_factor_backup_codes", "GET"):              ANY_ACCOUNT,
+    ("two_factor_backup_codes", "POST"):             ANY_ACCOUNT,
+    ("account", "GET"):                              ANY_ACCOUNT,
+    ("account", "POST"):                             (LOGIN, 405, 405, 405, 405, 405, 405, 405, 405),
+    # Password reset by email, and an invitation's link: public (the link is the proof);
+    # a link that is not valid answers a page saying so, as a 404.
+    ("password_reset", "GET"):                       EVERYONE,
+    ("password_reset", "POST"):                      EVERYONE,
+    ("password_reset_done", "GET"):                  EVERYONE,
+    ("password_reset_done", "POST"):                 NOT_ALLOWED_FOR_ANYONE,
+    ("password_reset_confirm", "GET"):               (NO,) * 9,
+    ("password_reset_confirm", "POST"):              (NO,) * 9,
+    ("password_reset_complete", "GET"):              EVERYONE,
+    ("password_reset_complete", "POST"):             NOT_ALLOWED_FOR_ANYONE,
+    ("invitation_accept", "GET"):                    (NO,) * 9,
+    ("invitation_accept", "POST"):                   (NO,) * 9,
     ("activity", "GET"):                             ADMIN_ONLY,
     ("activity", "POST"):                            NOT_ALLOWED,
     ("task_queue", "GET"):                           ADMIN_ONLY,
@@ -148,20 +196,29 @@ TABLE = {
     ("commitments:register_download", "GET"):        SIGNED_IN,
     ("commitments:register_download", "POST"):       NOT_ALLOWED,
     # "My commitments" is for OPCC staff: committee members lead nothing.
-    ("commitments:mine", "GET"):                     (LOGIN, OK,     OK,       OK,   OK,       NO,       OK),
+    ("commitments:mine", "GET"):                     (LOGIN, OK, OK, OK, OK, NO, OK, NO, NO),
     ("commitments:mine", "POST"):                    NOT_ALLOWED,
     # The grid shows OPCC staff the rows they lead as officer lead (none, for some).
-    ("commitments:update_grid", "GET"):              (LOGIN, OK,     OK,       OK,   OK,       NO,       OK),
-    ("commitments:update_grid", "POST"):             (LOGIN, OK,     OK,       OK,   OK,       NO,       OK),
+    ("commitments:update_grid", "GET"):              (LOGIN, OK, OK, OK, OK, NO, OK, NO, NO),
+    ("commitments:update_grid", "POST"):             (LOGIN, OK, OK, OK, OK, NO, OK, NO, NO),
     # Approving from the queue: each update is checked for its reviewer (tests/commitments/test_reviews.py).
     ("commitments:approve_selected", "GET"):         NOT_ALLOWED,
-    ("commitments:approve_selected", "POST"):        (LOGIN, OK,     OK,       OK,   OK,       NO,       OK),
+    ("commitments:approve_selected", "POST"):        (LOGIN, OK, OK, OK, OK, NO, OK, NO, NO),
     ("commitments:import", "GET"):                   ADMIN_ONLY,
     ("commitments:import", "POST"):                  ADMIN_ONLY,
     ("commitments:import_confirm", "GET"):           NOT_ALLOWED,
     ("commitments:import_confirm", "POST"):          ADMIN_ONLY,
-    ("commitments:detail", "GET"):                   SIGNED_IN,
-    ("commitments:detail", "POST"):                  NOT_ALLOWED,
+    # A partner contributor reads only the commitments they are WMP lead for (96 and 97);
+    # everything else is a 404 to them (the last column of every row).
+    ("commitments:detail", "GET"):                   (LOGIN, OK, OK, OK, OK, OK, OK, NO, OK),
+    ("commitments:detail", "POST"):                  (LOGIN, 405, 405, 405, 405, 405, 405, NO, 405),
+    ("commitments:detail (not theirs)", "GET"):      (LOGIN, OK, OK, OK, OK, OK, OK, NO, NO),
+    ("commitments:detail (not theirs)", "POST"):     (LOGIN, 405, 405, 405, 405, 405, 405, NO, 405),
+    # The WMP lead's quarterly contribution: theirs only, while the quarter is open.
+    ("commitments:contribute", "GET"):               (LOGIN, NO, NO, NO, NO, NO, NO, NO, OK),
+    ("commitments:contribute", "POST"):              (LOGIN, NO, NO, NO, NO, NO, NO, NO, OK),
+    ("commitments:contributions", "GET"):            (LOGIN, NO, NO, NO, NO, NO, NO, NO, OK),
+    ("commitments:contributions", "POST"):           (LOGIN, 405, 405, 405, 405, 405, 405, NO, 405),
     # Editing a commitment (text, areas, leads): register admins only, even its own leads.
     ("commitments:commitment_edit", "GET"):          ADMIN_ONLY,
     ("commitments:commitment_edit", "POST"):         ADMIN_ONLY,
@@ -170,10 +227,10 @@ TABLE = {
     ("commitments:commitment_marking", "POST"):      SMT_LEAD_OF_96_97,
     ("commitments:update_marking", "GET"):           SMT_LEAD_OF_96_97,
     ("commitments:update_marking", "POST"):          SMT_LEAD_OF_96_97,
-    ("commitments:update_edit", "GET"):              (LOGIN, OK,     NO,       NO,   NO,       NO,       OK),
-    ("commitments:update_edit", "POST"):             (LOGIN, OK,     NO,       NO,   NO,       NO,       OK),
-    ("commitments:update_review", "GET"):            (LOGIN, NO,     NO,       OK,   NO,       NO,       OK),
-    ("commitments:update_review", "POST"):           (LOGIN, NO,     NO,       OK,   NO,       NO,       OK),
+    ("commitments:update_edit", "GET"):              (LOGIN, OK, NO, NO, NO, NO, OK, NO, NO),
+    ("commitments:update_edit", "POST"):             (LOGIN, OK, NO, NO, NO, NO, OK, NO, NO),
+    ("commitments:update_review", "GET"):            (LOGIN, NO, NO, OK, NO, NO, OK, NO, NO),
+    ("commitments:update_review", "POST"):           (LOGIN, NO, NO, OK, NO, NO, OK, NO, NO),
     ("commitments:periods", "GET"):                  ADMIN_ONLY,
     ("commitments:periods", "POST"):                 NOT_ALLOWED,
     ("commitments:period_status", "GET"):            NOT_ALLOWED,
@@ -185,8 +242,8 @@ TABLE = {
 
     ("risks:register", "GET"):                       SIGNED_IN,
     ("risks:register", "POST"):                      NOT_ALLOWED,
-    ("risks:create", "GET"):                         (LOGIN, NO,     NO,       OK,   OK,       NO,       OK),
-    ("risks:create", "POST"):                        (LOGIN, NO,     NO,       OK,   OK,       NO,       OK),
+    ("risks:create", "GET"):                         (LOGIN, NO, NO, OK, OK, NO, OK, NO, NO),
+    ("risks:create", "POST"):                        (LOGIN, NO, NO, OK, OK, NO, OK, NO, NO),
     ("risks:heatmap", "GET"):                        SIGNED_IN,
     ("risks:heatmap", "POST"):                       NOT_ALLOWED,
     ("risks:import", "GET"):                         ADMIN_ONLY,
@@ -206,12 +263,28 @@ TABLE = {
     ("risks:assess", "GET"):                         RISK_EDITORS,
     ("risks:assess", "POST"):                        RISK_EDITORS,
     # The old address of the page above: moved for good, for everyone signed in.
-    ("risks:assess_moved", "GET"):                   (LOGIN, 301,    301,      301,  301,      301,      301),
-    ("risks:assess_moved", "POST"):                  (LOGIN, 308,    308,      308,  308,      308,      308),
+    ("risks:assess_moved", "GET"):                   (LOGIN, 301, 301, 301, 301, 301, 301, NO, NO),
+    ("risks:assess_moved", "POST"):                  (LOGIN, 308, 308, 308, 308, 308, 308, NO, NO),
     ("risks:action_create", "GET"):                  RISK_EDITORS,
     ("risks:action_create", "POST"):                 RISK_EDITORS,
     ("risks:action_edit", "GET"):                    RISK_EDITORS,
     ("risks:action_edit", "POST"):                   RISK_EDITORS,
+
+    # People and their roles: register admins only.
+    ("people:list", "GET"):                          ADMIN_ONLY,
+    ("people:list", "POST"):                         NOT_ALLOWED,
+    ("people:invite", "GET"):                        ADMIN_ONLY,
+    ("people:invite", "POST"):                       ADMIN_ONLY,
+    ("people:detail", "GET"):                        ADMIN_ONLY,
+    ("people:detail", "POST"):                       ADMIN_ONLY,
+    ("people:deactivate", "GET"):                    NOT_ALLOWED,
+    ("people:deactivate", "POST"):                   ADMIN_ONLY,
+    ("people:reactivate", "GET"):                    NOT_ALLOWED,
+    ("people:reactivate", "POST"):                   ADMIN_ONLY,
+    ("people:two_factor_reset", "GET"):              NOT_ALLOWED,
+    ("people:two_factor_reset", "POST"):             ADMIN_ONLY,
+    ("people:invitation_resend", "GET"):             NOT_ALLOWED,
+    ("people:invitation_resend", "POST"):            ADMIN_ONLY,
 
     ("committee:papers", "GET"):                     SIGNED_IN,
     ("committee:papers", "POST"):                    NOT_ALLOWED,
@@ -220,7 +293,7 @@ TABLE = {
     ("committee:paper", "GET"):                      SIGNED_IN,
     ("committee:paper", "POST"):                     NOT_ALLOWED,
     # An unpublished paper's live view is for OPCC staff only.
-    ("committee:paper (unpublished)", "GET"):        (LOGIN, OK,     OK,       OK,   OK,       NO,       OK),
+    ("committee:paper (unpublished)", "GET"):        (LOGIN, OK, OK, OK, OK, NO, OK, NO, NO),
     ("committee:paper (unpublished)", "POST"):       NOT_ALLOWED,
     ("committee:paper_edit", "GET"):                 ADMIN_ONLY,
     ("committee:paper_edit", "POST"):                ADMIN_ONLY,
@@ -228,7 +301,7 @@ TABLE = {
     ("committee:paper_publish", "POST"):             ADMIN_ONLY,
     ("committee:paper_download", "GET"):             SIGNED_IN,
     ("committee:paper_download", "POST"):            NOT_ALLOWED,
-    ("committee:paper_download (unpublished)", "GET"):  (LOGIN, OK,  OK,       OK,   OK,       NO,       OK),
+    ("committee:paper_download (unpublished)", "GET"):  (LOGIN, OK, OK, OK, OK, NO, OK, NO, NO),
     ("committee:paper_download (unpublished)", "POST"): NOT_ALLOWED,
 
     # Everyone's own notices and choices; every notice sent, for admins.
@@ -289,10 +362,10 @@ TABLE = {
     ("api_tokens:tokens", "GET"):                    SIGNED_IN,
     ("api_tokens:tokens", "POST"):                   SIGNED_IN,
     ("api_tokens:revoke", "GET"):                    NOT_ALLOWED,
-    ("api_tokens:revoke", "POST"):                   (LOGIN, OK,     NO,       NO,   NO,       NO,       NO),
+    ("api_tokens:revoke", "POST"):                   (LOGIN, OK, NO, NO, NO, NO, NO, NO, NO),
     # A KPI value's marking: any SMT lead (KPIs have no lead of their own) and admins.
-    ("kpis:value_marking", "GET"):                   (LOGIN, NO,     NO,       OK,   OK,       NO,       OK),
-    ("kpis:value_marking", "POST"):                  (LOGIN, NO,     NO,       OK,   OK,       NO,       OK),
+    ("kpis:value_marking", "GET"):                   (LOGIN, NO, NO, OK, OK, NO, OK, NO, NO),
+    ("kpis:value_marking", "POST"):                  (LOGIN, NO, NO, OK, OK, NO, OK, NO, NO),
 }
 # fmt: on
 
@@ -331,10 +404,14 @@ def world(periods, officer, smt_lead, committee_member, register_admin):
         "other SMT lead": UserFactory(username="smt2", role=Role.SMT_LEAD),
         "committee member": committee_member,
         "admin": register_admin,
+        "no role": UserFactory(username="newcomer"),
+        "partner": UserFactory(username="wmp-lead", role=Role.PARTNER),
     }
     q2, q3 = periods[2], periods[3]
     for ref in (96, 97):
-        commitment = CommitmentFactory(ref=ref, officer_lead=officer, smt_lead=smt_lead)
+        commitment = CommitmentFactory(
+            ref=ref, officer_lead=officer, smt_lead=smt_lead, wmp_lead_user=people["partner"]
+        )
         StatusUpdateFactory(commitment=commitment, period=q2, rag="red", state=StatusUpdate.State.APPROVED)
     StatusUpdateFactory(commitment=commitment, period=q3, state=StatusUpdate.State.SUBMITTED)
     CommitmentFactory(ref=98, officer_lead=people["other officer"], smt_lead=people["other SMT lead"])
@@ -370,11 +447,19 @@ class Request:
     expected: object
 
 
+def _placeholder(world, value):
+    if value in ("action", "token"):
+        return world[value].pk
+    if value == "person":
+        return world["people"]["other officer"].pk
+    return value
+
+
 def requests_for(role: str, world) -> list[Request]:
     found = []
     for (row, method), outcomes in TABLE.items():
         name, kwargs = VARIANTS.get(row, (row, KWARGS.get(row, {})))
-        kwargs = {key: (world[value].pk if value in ("action", "token") else value) for key, value in kwargs.items()}
+        kwargs = {key: _placeholder(world, value) for key, value in kwargs.items()}
         found.append(Request(row, method, reverse(name, kwargs=kwargs), outcomes[ROLES.index(role)]))
     # Signing out ends the session: do it last.
     return sorted(found, key=lambda r: r.row == "logout")
@@ -426,6 +511,10 @@ def test_only_register_admins_get_into_the_django_admin(world, role):
 
     if role == "admin":
         assert response.status_code == 200
+    elif role == "no role":
+        assert response.status_code == 403  # the page saying whom to ask
+    elif role == "partner":
+        assert response.status_code == 404  # nothing but their own commitments
     else:
         assert response.status_code == 302
         assert response["Location"] == "/admin/login/?next=/admin/"
@@ -435,7 +524,7 @@ def test_only_register_admins_get_into_the_django_admin(world, role):
 def test_a_nul_character_in_any_address_is_refused_not_a_500(request, world, name):
     client = Client()
     client.force_login(world["people"]["admin"])
-    kwargs = {key: (world["action"].pk if value == "action" else value) for key, value in KWARGS[name].items()}
+    kwargs = {key: _placeholder(world, value) for key, value in KWARGS[name].items()}
     pattern = next(route for n, route in site_patterns() if n == name)
     for key in kwargs:
         if f"<str:{key}>" not in pattern:
@@ -444,3 +533,45 @@ def test_a_nul_character_in_any_address_is_refused_not_a_500(request, world, nam
         for method in ("GET", "POST"):
             response = client.generic(method, url)
             assert response.status_code in (302, 400, 403, 404, 405), (method, url, response.status_code)
+
+
+def test_a_person_with_no_role_is_told_so_and_whom_to_ask_on_every_page(world):
+    client = Client()
+    client.force_login(world["people"]["no role"])
+
+    home = client.get("/")
+    refused = client.get(reverse("commitments:detail", kwargs={"ref": 96}))
+    download = client.get(reverse("committee:paper_download", kwargs=KWARGS["committee:paper_download"]))
+
+    assert home.status_code == 200
+    assert refused.status_code == 403 and download.status_code == 403
+    for response in (home, refused, download):
+        page = response.content.decode()
+        assert "You do not have a role in the risk register yet" in page
+        assert "admin@example.org" in page  # the register admin to ask
+        assert "Increase" not in page and "Red" not in page
+
+
+@pytest.mark.parametrize("url", ["/admin/riskreg/user/", "/admin/riskreg/user/add/", "/admin/auth/group/"])
+def test_a_register_admin_who_is_not_a_superuser_cannot_use_the_django_admins_user_pages(world, url):
+    """The stock user form offers superuser status and raw permissions: superusers only."""
+    client = Client()
+    client.force_login(world["people"]["admin"])
+    colleague = world["people"]["officer"]
+
+    assert client.get(url).status_code == 403
+    response = client.post(
+        f"/admin/riskreg/user/{colleague.pk}/change/",
+        {"username": "officer", "is_superuser": "on", "is_staff": "on", "is_active": "on"},
+    )
+
+    assert response.status_code == 403
+    colleague.refresh_from_db()
+    assert not colleague.is_superuser and not colleague.is_staff
+
+
+def test_a_superuser_still_manages_accounts_in_the_django_admin(world):
+    client = Client()
+    client.force_login(UserFactory(username="root", is_superuser=True, is_staff=True))
+
+    assert client.get("/admin/riskreg/user/").status_code == 200

@@ -71,7 +71,7 @@ def test_a_correct_code_lets_the_admin_in_and_back_to_the_page_they_asked_for(cl
     assert response.status_code == 302
     assert response["Location"] == "/admin/"
     assert client.get("/").status_code == 200
-    assert client.get("/admin/riskreg/user/").status_code == 200
+    assert client.get("/admin/").status_code == 200
 
 
 def test_a_wrong_code_shows_an_error_and_keeps_the_admin_out(client, admin_device):
@@ -90,8 +90,8 @@ def test_a_wrong_code_shows_an_error_and_keeps_the_admin_out(client, admin_devic
     ("code", "error"),
     [
         ("", "Enter the 6-digit code from your authenticator app"),
-        ("12345", "Enter the code as 6 digits, for example 123456"),
-        ("abcdef", "Enter the code as 6 digits, for example 123456"),
+        ("12345", "Enter the 6 digits the app shows, for example 123456, or an 8-character backup code"),
+        ("abcdef", "Enter the 6 digits the app shows, for example 123456, or an 8-character backup code"),
     ],
 )
 def test_a_missing_or_malformed_code_says_what_to_enter(client, admin_device, code, error):
@@ -159,7 +159,10 @@ def test_setting_up_with_a_correct_code_confirms_the_app_and_lets_the_admin_in(c
 
     response = client.post(reverse("two_factor_set_up"), {"code": code_for(device), "next": "/"})
 
-    assert response["Location"] == "/"
+    # Then the backup codes, once, with the way on to the page they asked for.
+    assert response["Location"] == reverse("two_factor_backup_codes") + "?next=%2F"
+    codes_page = client.get(response["Location"]).content.decode()
+    assert 'href="/">Continue' in codes_page
     device.refresh_from_db()
     assert device.confirmed
     assert client.get("/").status_code == 200

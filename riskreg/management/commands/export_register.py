@@ -32,7 +32,11 @@ VERSION = 1
 # groups) are not here: migrations create them, and users name theirs by natural key.
 MODELS = [
     "riskreg.user",
+    "riskreg.signinevent",
     "otp_totp.totpdevice",
+    # Backup codes: a restored register still lets in someone whose phone is lost.
+    "otp_static.staticdevice",
+    "otp_static.statictoken",
     "commitments.plan",
     "commitments.policyarea",
     "commitments.reportingperiod",
@@ -40,6 +44,7 @@ MODELS = [
     "commitments.commitment",
     "commitments.commitmentpolicyarea",
     "commitments.statusupdate",
+    "commitments.contribution",
     "risks.scoringmatrix",
     "risks.level",
     "risks.band",
