@@ -15,7 +15,11 @@ DEMO_ACCOUNTS = {
     "smt": ("Sam", "Lead (illustrative)", Role.SMT_LEAD),
     "committee": ("Chris", "Member (illustrative)", Role.COMMITTEE_MEMBER),
     "admin": ("Ada", "Admin (illustrative)", Role.REGISTER_ADMIN),
+    "partner": ("Pat", "Partner (illustrative)", Role.PARTNER),
 }
+
+# The commitments whose WMP lead is the demo partner account (the force's named contact).
+DEMO_PARTNER_COMMITMENTS = {"partner": [96]}
 
 # Loaded in this order; each is also loadable on its own with loaddata.
 DEMO_FIXTURES = ["demo_users", "commitments", "risk_matrix", "risks", "papers", "kpis"]

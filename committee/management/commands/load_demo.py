@@ -10,7 +10,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from committee.demo import DEMO_ACCOUNTS, DEMO_FIXTURES, DEMO_PASSWORD
+from commitments.models import Commitment
+from committee.demo import DEMO_ACCOUNTS, DEMO_FIXTURES, DEMO_PARTNER_COMMITMENTS, DEMO_PASSWORD
 from riskreg.roles import Role
 
 
@@ -40,6 +41,8 @@ class Command(BaseCommand):
                 user.set_password(DEMO_PASSWORD)
                 user.save()
                 user.groups.set([Group.objects.get(name=role)])
+                if username in DEMO_PARTNER_COMMITMENTS:
+                    Commitment.objects.filter(ref__in=DEMO_PARTNER_COMMITMENTS[username]).update(wmp_lead_user=user)
             # The paper as presented to the Joint Audit Committee on 11 December 2025.
             call_command("publish_paper", "2025-26-q2", "--if-unpublished", stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
