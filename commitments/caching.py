@@ -24,6 +24,7 @@ from commitments.models import (
     ReportingPeriod,
     StatusUpdate,
 )
+from riskreg.signals import register_restored
 
 TIMEOUT = 300
 
@@ -44,6 +45,7 @@ def connect_signals() -> None:
     for model in (Plan, PolicyArea, ReportingPeriod, Commitment, CommitmentPolicyArea, StatusUpdate, get_user_model()):
         post_save.connect(_changed, sender=model, dispatch_uid=f"register-changed-save-{model._meta.label}")
         post_delete.connect(_changed, sender=model, dispatch_uid=f"register-changed-delete-{model._meta.label}")
+    register_restored.connect(lambda **kwargs: register_changed(), weak=False, dispatch_uid="register-changed-restored")
 
 
 def _key(request) -> str:

@@ -5,6 +5,10 @@ that a restore never mixes two registers. All or nothing: one transaction.
 """
 
 import json
+import re
+from collections import defaultdict
+from collections.abc import Iterator
+from itertools import batched, groupby
 
 from django.apps import apps
 from django.core import serializers
@@ -13,6 +17,7 @@ from django.core.management.color import no_style
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
 from riskreg.management.commands.export_register import FORMAT, MODELS, VERSION, history_models
+from riskreg.signals import register_restored
 
 
 def _register_models() -> list:
@@ -25,23 +30,86 @@ def rows_present() -> dict[str, int]:
     return {label: count for label, count in counts.items() if count}
 
 
-def read_document(file: str) -> list:
+def read_document(file: str) -> Iterator[dict]:
+    """The export's records, one at a time: checked for its format and version first, then
+    read as restored, so a restore's memory does not grow with the register."""
     try:
-        with open(file, encoding="utf-8") as source:
-            document = json.load(source)
+        source = open(file, encoding="utf-8")  # noqa: SIM115 - closed when the records are read
     except OSError as error:
         raise CommandError(f"Could not read {file}: {error.strerror}.") from None
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    try:
+        header, records = _header_and_records(source)
+    except UnicodeDecodeError:
         raise CommandError(f"{file} is not a register export: it is not JSON.") from None
-    if not isinstance(document, dict) or document.get("format") != FORMAT:
+    if not isinstance(header, dict) or header.get("format") != FORMAT:
         raise CommandError(f"{file} is not a register export (made by manage.py export_register).")
-    if document.get("version") != VERSION:
+    if header.get("version") != VERSION:
         raise CommandError(
-            f"{file} is a version {document.get('version')!r} export; this register reads version {VERSION}."
+            f"{file} is a version {header.get('version')!r} export; this register reads version {VERSION}."
         )
-    if not isinstance(document.get("data"), list):
+    if records is None:
         raise CommandError(f"{file} has no data list: it is damaged.")
-    return document["data"]
+    return _closing(source, records, file)
+
+
+READ = 1 << 20  # characters read at a time
+_DATA = re.compile(r'"data"\s*:\s*\[')
+_DECODER = json.JSONDecoder()
+
+
+def _header_and_records(source) -> tuple[object, Iterator[dict] | None]:
+    """export_register writes its header, then "data": [ and a record a line. Read so, the
+    records come one at a time; any other layout of the same JSON is read whole."""
+    text = source.read(READ)
+    found = _DATA.search(text)
+    if found:
+        try:
+            header = json.loads(text[: found.start()].rstrip().rstrip(",") + "}")
+        except json.JSONDecodeError:
+            header = None
+        if isinstance(header, dict):
+            return header, _records(source, text, found.end())
+    text += source.read()
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError:
+        raise CommandError(f"{source.name} is not a register export: it is not JSON.") from None
+    if not isinstance(document, dict):
+        return document, None
+    data = document.get("data")
+    return document, (iter(data) if isinstance(data, list) else None)
+
+
+def _records(source, text: str, at: int) -> Iterator[dict]:
+    while True:
+        while True:  # to the next record, past the commas and line ends between them
+            while at < len(text) and text[at] in " \t\r\n,":
+                at += 1
+            if at < len(text):
+                break
+            text, at = source.read(READ), 0
+            if not text:
+                raise CommandError(f"{source.name} ends in the middle of its data: it is damaged.")
+        if text[at] == "]":
+            return
+        try:
+            record, end = _DECODER.raw_decode(text, at)
+        except json.JSONDecodeError:
+            more = source.read(max(READ, len(text)))  # a record longer than what is read so far
+            if not more:
+                raise CommandError(f"{source.name} ends in the middle of a record: it is damaged.") from None
+            text, at = text[at:] + more, 0
+            continue
+        yield record
+        text, at = text[end:], 0
+
+
+def _closing(source, records: Iterator[dict], file: str) -> Iterator[dict]:
+    with source:
+        for record in records:
+            if not isinstance(record, dict):
+                raise CommandError(f"{file} has a record that is not an object: it is damaged.")
+            yield record
 
 
 class Command(BaseCommand):
@@ -51,7 +119,7 @@ class Command(BaseCommand):
         parser.add_argument("file", help="The export to restore")
 
     def handle(self, *args, file, **options):
-        data = read_document(file)
+        records = read_document(file)
         present = rows_present()
         if present:
             listed = ", ".join(f"{count} {label}" for label, count in sorted(present.items()))
@@ -59,12 +127,8 @@ class Command(BaseCommand):
                 f"The register already has data ({listed}): nothing was imported. "
                 "Restore into an empty database (create it, then manage.py migrate)."
             )
-        allowed = {model._meta.label_lower for model in _register_models()}
-        unknown = sorted({str(row.get("model")) for row in data if row.get("model") not in allowed})
-        if unknown:
-            raise CommandError(f"{file} holds records this register does not restore: {', '.join(unknown)}.")
         try:
-            count = self._restore(data)
+            count = self._restore(records, file)
         except CommandError:
             raise
         except Exception as error:  # a bad reference, a broken constraint: say which, write nothing
@@ -72,23 +136,61 @@ class Command(BaseCommand):
         self.stderr.write(self.style.SUCCESS(f"Imported {count} records from {file}."))
 
     @transaction.atomic
-    def _restore(self, data: list) -> int:
+    def _restore(self, records: Iterator[dict], file: str) -> int:
+        """The records in batches of one model, each written by one bulk insert (in the
+        order of the file, which puts what a row refers to before it)."""
+        allowed = {model._meta.label_lower for model in _register_models()}
         count = 0
-        deferred = []
-        for item in serializers.deserialize("python", data, handle_forward_references=True):
-            # Restored rows are not changes: no new history (the file has the history).
-            # raw saves add none; setting many-to-many links would, without this.
-            item.object.skip_history_when_saving = True
-            item.save()
-            if item.deferred_fields:
-                deferred.append(item)
-            count += 1
-        for item in deferred:
-            item.save_deferred_fields()
+        for label, same_model in groupby(records, key=lambda record: record.get("model")):
+            if label not in allowed:
+                raise CommandError(f"{file} holds records this register does not restore: {label}.")
+            for batch in batched(same_model, BATCH):
+                count += _restore_batch(batch)
         # Rows came with their ids: move each table's id sequence past them (PostgreSQL).
         connection = connections[DEFAULT_DB_ALIAS]
         statements = connection.ops.sequence_reset_sql(no_style(), _register_models())
         with connection.cursor() as cursor:
             for sql in statements:
                 cursor.execute(sql)
+        register_restored.send(sender=self.__class__)
         return count
+
+
+BATCH = 1000  # records of one model inserted at a time
+
+
+def _restore_batch(batch) -> int:
+    # Inserted in bulk, so no signal runs: restored rows are not changes and get no new
+    # history (the file has the history), their many-to-many links neither.
+    items = list(serializers.deserialize("python", batch, handle_forward_references=True))
+    model = type(items[0].object)
+    objects = [item.object for item in items]
+    # A bulk insert stamps auto_now(_add) dates with now; the file's dates are put back after.
+    stamped = [
+        f.attname
+        for f in model._meta.concrete_fields
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+    ]
+    as_written = [[getattr(obj, name) for name in stamped] for obj in objects]
+    model._base_manager.bulk_create(objects)
+    if stamped:
+        for obj, values in zip(objects, as_written, strict=True):
+            for name, value in zip(stamped, values, strict=True):
+                setattr(obj, name, value)
+        model._base_manager.bulk_update(objects, stamped)
+    links = defaultdict(list)
+    for item in items:
+        for name, pks in (item.m2m_data or {}).items():
+            field = model._meta.get_field(name)
+            through = field.remote_field.through
+            links[through] += [
+                through(**{f"{field.m2m_field_name()}_id": item.object.pk, f"{field.m2m_reverse_field_name()}_id": pk})
+                for pk in pks
+            ]
+    for through, rows in links.items():
+        through._base_manager.bulk_create(rows)
+    for item in items:
+        if item.deferred_fields:  # a reference to a row later in the file
+            item.object.skip_history_when_saving = True
+            item.save_deferred_fields()
+    return len(items)
