@@ -16,7 +16,7 @@ from api.services import user_for_token
 from commitments import permissions as commitment_permissions
 from commitments.models import Commitment, Plan, StatusUpdate
 from kpis.models import Kpi
-from public.models import PublicRelease
+from performance.models import PublicRelease
 from riskreg.throttling import over_rate_limit
 from risks import permissions as risk_permissions
 from risks.models import Risk

@@ -30,7 +30,7 @@ def pages(plan, period):
     """(name, kind, user, url): kind is html, list (an html list page), cached (a page
     timed with its cache kept), download or baseline."""
     from commitments.models import Commitment, ReportingPeriod
-    from public.models import PublicRelease
+    from performance.models import PublicRelease
     from riskreg.models import User
     from risks.models import Risk
 

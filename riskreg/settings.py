@@ -62,7 +62,7 @@ INSTALLED_APPS = [
     "risks",
     "committee",
     "kpis",
-    "public",
+    "performance",
     "api",
     "people",
     "tasks",

@@ -54,7 +54,7 @@ urlpatterns = [
     path("committee/", include("committee.urls")),
     path("notifications/", include("notices.urls")),
     path("kpis/", include("kpis.urls")),
-    path("performance/", include("public.urls")),
+    path("performance/", include("performance.urls")),
     path("api/", include("api.urls")),
     path("api-tokens/", include("api.token_urls")),
     path("people/", include("people.urls")),

@@ -8,7 +8,7 @@ from django.urls import reverse
 from api.models import ApiToken, token_hash
 from api.services import token_create
 from commitments.models import Commitment, ReportingPeriod, StatusUpdate
-from public.services import release_publish
+from performance.services import release_publish
 from riskreg.models import User
 from tests.factories import StatusUpdateFactory
 

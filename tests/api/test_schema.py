@@ -8,7 +8,7 @@ from django.core.wsgi import get_wsgi_application
 from hypothesis import HealthCheck, settings
 
 from commitments.models import ReportingPeriod
-from public.services import release_publish
+from performance.services import release_publish
 from riskreg.models import User
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())

@@ -6,7 +6,7 @@ from django.core.management import call_command
 
 from commitments.models import ReportingPeriod
 from committee.demo import DEMO_FIXTURES
-from public.services import release_publish
+from performance.services import release_publish
 from tests.browser.helpers import axe_violations, sign_in
 from tests.factories import UserFactory
 

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from commitments.models import ReportingPeriod, StatusUpdate
-from public.services import release_publish
+from performance.services import release_publish
 from riskreg.marking import Marking
 from tests.factories import CommitmentFactory, ReportingPeriodFactory, StatusUpdateFactory
 from tests.kpis.factories import KpiFactory, KpiValueFactory

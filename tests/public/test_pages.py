@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from commitments.models import Commitment, ReportingPeriod, StatusUpdate
 from kpis.models import KpiValue
-from public.models import PublicRelease
-from public.services import release_publish
+from performance.models import PublicRelease
+from performance.services import release_publish
 from riskreg.marking import Marking, marking_set
 from riskreg.models import User
 from tests.downloads import csv_rows

@@ -13,7 +13,7 @@ REGISTER_APPS = (
     "risks",
     "committee",
     "kpis",
-    "public",
+    "performance",
     "auth",
     "otp_totp",
     "otp_static",

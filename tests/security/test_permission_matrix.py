@@ -27,7 +27,7 @@ from django.urls import URLResolver, get_resolver, reverse
 from api.services import token_create
 from commitments.models import StatusUpdate
 from notices.models import Notice
-from public.services import release_publish
+from performance.services import release_publish
 from riskreg.roles import Role
 from tests.committee.factories import PublishedPaperFactory
 from tests.factories import CommitmentFactory, StatusUpdateFactory, UserFactory

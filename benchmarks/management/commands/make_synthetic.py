@@ -30,8 +30,8 @@ from commitments.caching import register_changed
 from commitments.models import Commitment, CommitmentPolicyArea, Plan, PolicyArea, Rag, ReportingPeriod, StatusUpdate
 from committee.models import Paper
 from committee.services import paper_publish
-from public.models import PublicRelease
-from public.services import release_publish
+from performance.models import PublicRelease
+from performance.services import release_publish
 from riskreg.roles import Role
 from risks.models import Action, Assessment, Risk, ScoringMatrix, StatusChange
 

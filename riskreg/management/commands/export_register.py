@@ -61,7 +61,7 @@ MODELS = [
     "committee.wordtemplate",
     "kpis.kpi",
     "kpis.kpivalue",
-    "public.publicrelease",
+    "performance.publicrelease",
     "api.apitoken",
 ]
 # Not register data: the commitments register's cache token, which the migrations create
@@ -117,7 +117,7 @@ def _serialised(rows, *, natural: bool) -> Iterator[dict]:
 
 def export_header() -> dict:
     applied = MigrationRecorder.Migration.objects.filter(
-        app__in=["riskreg", "commitments", "risks", "committee", "kpis", "public", "api"]
+        app__in=["riskreg", "commitments", "risks", "committee", "kpis", "performance", "api"]
     )
     latest: dict[str, str] = {}
     for app, name in applied.order_by("app", "name").values_list("app", "name"):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from public import views
+from performance import views
 
 app_name = "public"
 

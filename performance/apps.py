@@ -2,10 +2,10 @@ from django.apps import AppConfig
 
 
 class PublicConfig(AppConfig):
-    name = "public"
+    name = "performance"
     verbose_name = "Public performance pages"
 
     def ready(self):
-        from public import services
+        from performance import services
 
         services.connect_signals()

@@ -7,9 +7,9 @@ from django.utils import timezone
 
 from commitments.models import Commitment, ReportingPeriod, StatusUpdate
 from kpis.models import KpiValue
-from public.models import PublicRelease
-from public.pages import body_context
-from public.snapshot import build_snapshot
+from performance.models import PublicRelease
+from performance.pages import body_context
+from performance.snapshot import build_snapshot
 from riskreg.marking import Marking, marking_changed
 
 # The kinds of row a snapshot shows (PublicRelease.shown), by the model that marks them.

@@ -10,8 +10,8 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods
 
 from commitments.models import ReportingPeriod
-from public import pages, services
-from public.models import PublicRelease
+from performance import pages, services
+from performance.models import PublicRelease
 from riskreg.exports import csv_response
 from riskreg.throttling import over_rate_limit, too_many_requests
 
