@@ -14,6 +14,21 @@ from riskreg.models import User
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
 
 
+@pytest.fixture(autouse=True)
+def connection_kept_open():
+    """schemathesis calls the WSGI application itself, whose request_finished signal closes
+    the database connection (on PostgreSQL), and with it the test's transaction. Django's
+    test client keeps it open the same way."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def staff_token(demo):
     from api.services import token_create
