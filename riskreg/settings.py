@@ -396,5 +396,15 @@ ACCESSIBILITY_CONTACT = os.environ.get("RISKREG_ACCESSIBILITY_CONTACT", "")
 # the API (riskreg.throttling.over_rate_limit); 0 turns the limit off.
 RISKREG_PUBLIC_RATE_LIMIT = int(os.environ.get("RISKREG_PUBLIC_RATE_LIMIT", "60"))
 
+# The cache the rate limit counts in (and the register's cached table is kept in). Unset,
+# each server process has its own in memory, so a cluster of N processes lets an address
+# make N times the limit; a Redis address (redis://host:6379/0) makes it one count.
+CACHE_URL = os.environ.get("RISKREG_CACHE_URL", "")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    if CACHE_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+
 # The office named in the header and on papers.
 OFFICE_NAME = os.environ.get("RISKREG_OFFICE_NAME", "Office of the West Midlands Police and Crime Commissioner")

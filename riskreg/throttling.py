@@ -47,7 +47,7 @@ def over_rate_limit(request, scope: str) -> bool:
 
     Counted in Django's cache: with the default local-memory cache each server process
     counts on its own, so an address may get up to that many times the limit from a
-    cluster; a shared cache (CACHES) makes it one count.
+    cluster; a shared cache (RISKREG_CACHE_URL, Redis) makes it one count.
     """
     limit = settings.RISKREG_PUBLIC_RATE_LIMIT
     if not limit:
