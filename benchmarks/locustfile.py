@@ -1,11 +1,12 @@
 """The load test's users: officers, SMT leads and committee members walking their
-journeys, plus two single-page users for the capacity ratio (register vs minimal view).
+journeys, single-page users for the capacity ratios (register vs minimal view), and
+anonymous readers of the public performance page and of the open data API.
 
 Run by benchmarks.loadtest against a gunicorn serving a synthetic database (make_synthetic,
-users "synthetic-<role>-NNNN", password BENCH_PASSWORD). Every user signs in first, with
-its own account, and has no think time: each sends its next request as soon as the last
-one answers, so 20 users keep both workers busy (a saturation test, not a model of 20
-people at their desks).
+users "synthetic-<role>-NNNN", password BENCH_PASSWORD). Every signed-in user signs in first,
+with its own account; the public readers do not sign in. None has think time: each sends
+its next request as soon as the last one answers, so 20 users keep both workers busy (a
+saturation test, not a model of 20 people at their desks).
 """
 
 import itertools
@@ -18,6 +19,9 @@ from locust import FastHttpUser, constant, task
 PASSWORD = os.environ.get("BENCH_PASSWORD", "synthetic-password-2026")
 # The quarter of the published paper, and the open quarter (make_synthetic's).
 PAPER = "/committee/2025-26/q3/"
+# The quarter make_synthetic publishes for the public: the latest closed one, the paper's.
+PUBLIC = "2025-26-q3"
+PUBLIC_PAGE = "/performance/2025-26/q3/"
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 VERSION = re.compile(r'name="version" value="(\d+)"')
 NARRATIVE = re.compile(r"<textarea[^>]*>\s*([^<]*)</textarea>", re.S)
@@ -187,3 +191,38 @@ class MinimalOnly(SignedIn):
     @task
     def ok(self):
         self.client.get("/bench-ok/", name="minimal view")
+
+
+class Anonymous(FastHttpUser):
+    """Not signed in: each request goes through the same middleware with no session."""
+
+    abstract = True
+    wait_time = constant(0)
+
+
+class PublicPageOnly(Anonymous):
+    """Only the public performance page of the published quarter (served from its snapshot)."""
+
+    @task
+    def page(self):
+        self.client.get(PUBLIC_PAGE, name="public performance page")
+
+
+class OpenDataApi(Anonymous):
+    """The open data API's endpoints, the quarter's commitments most often (the largest answer)."""
+
+    @task(3)
+    def commitments(self):
+        self.client.get(f"/api/v1/quarters/{PUBLIC}/commitments", name="API: commitments")
+
+    @task(1)
+    def kpis(self):
+        self.client.get(f"/api/v1/quarters/{PUBLIC}/kpis", name="API: KPIs")
+
+    @task(1)
+    def quarter(self):
+        self.client.get(f"/api/v1/quarters/{PUBLIC}", name="API: quarter")
+
+    @task(1)
+    def quarters(self):
+        self.client.get("/api/v1/quarters", name="API: quarters")

@@ -1,6 +1,10 @@
 """Checks run when the site starts (manage.py check, migrate, runserver, db_worker): what a
 machine is missing is named, with what to install or run, instead of every page answering
-500. Registered in RiskregConfig.ready()."""
+500. Registered in RiskregConfig.ready().
+
+The static files one is a deployment check (`check --deploy`), also run as the WSGI
+application starts (gunicorn, runserver: riskreg.wsgi): only serving pages needs them, so
+migrate, createsuperuser and the other commands run before collectstatic."""
 
 import contextlib
 import io
@@ -86,7 +90,7 @@ def _static_files() -> set[str]:
     return {path for finder in get_finders() for path, _ in finder.list(ignore)}
 
 
-@checks.register()
+@checks.register(deploy=True)
 def static_files_collected(app_configs, **kwargs):
     """With debug off the pages name their CSS and JavaScript through collectstatic's
     manifest; a file missing from it makes every page that uses it fail."""
@@ -117,3 +121,11 @@ def static_files_collected(app_configs, **kwargs):
             )
         ]
     return []
+
+
+def refuse_to_serve_without_static_files() -> None:
+    """ImproperlyConfigured, saying what to run, when the static files check fails: called
+    as the WSGI application starts, since Django runs no checks there."""
+    errors = static_files_collected(None)
+    if errors:
+        raise ImproperlyConfigured("\n".join(f"{error.msg} {error.hint} ({error.id})" for error in errors))

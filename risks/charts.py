@@ -4,12 +4,12 @@ Lines differ by dash pattern and marker shape as well as colour, and the page sh
 the same figures in a table.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
+from riskreg.charts import Frame, line_path, ticks
 from risks.models import Assessment, ScoringMatrix
 
-WIDTH, HEIGHT = 640, 300
-LEFT, RIGHT, TOP, BOTTOM = 48, 120, 16, 44
+FRAME = Frame.with_margins(640, 300, left=48, right=120, top=16, bottom=44)
 
 
 @dataclass
@@ -40,7 +40,7 @@ class Series:
 
     @property
     def path(self) -> str:
-        return " ".join(f"{'M' if i == 0 else 'L'}{p.x:.1f},{p.y:.1f}" for i, p in enumerate(self.points))
+        return line_path(self.points)
 
 
 @dataclass
@@ -55,13 +55,7 @@ class Stripe:
 
 
 @dataclass
-class TrendChart:
-    width: int
-    height: int
-    left: int
-    right: float
-    top: int
-    bottom: float
+class TrendChart(Frame):
     series: list[Series]
     x_labels: list[tuple[float, str]]
     y_ticks: list[tuple[float, int]]
@@ -84,14 +78,13 @@ def trend_chart(assessments: list[Assessment], matrix: ScoringMatrix | None) -> 
         [matrix.max_score if matrix else 0]
         + [s for a in assessments for s in (a.inherent_score, a.current_score, a.target_score) if s is not None]
     )
-    plot_right, plot_bottom = WIDTH - RIGHT, HEIGHT - BOTTOM
-    plot_width, plot_height = plot_right - LEFT, plot_bottom - TOP
+    scale = FRAME.y_scale(0, top_score)
 
     def y_of(score: float) -> float:
-        return plot_bottom - plot_height * min(max(score, 0), top_score) / top_score
+        # A band can reach past the highest score: its stripe stops at the plot's edge.
+        return scale(min(max(score, 0), top_score))
 
-    count = len(assessments)
-    xs = [LEFT + plot_width / 2] if count == 1 else [LEFT + plot_width * i / (count - 1) for i in range(count)]
+    xs = FRAME.xs(len(assessments))
     series = []
     for key, label, colour, dash, width, marker in SERIES:
         line = Series(key, label, colour, dash, width, marker)
@@ -105,21 +98,18 @@ def trend_chart(assessments: list[Assessment], matrix: ScoringMatrix | None) -> 
     for band in matrix.sorted_bands if matrix else []:
         low, high = y_of(band.min_score - 1), y_of(band.max_score)
         if low > high:
-            stripes.append(Stripe(band.label, band.colour, LEFT, plot_width, high, low - high, (low + high) / 2 + 4))
+            stripes.append(
+                Stripe(band.label, band.colour, FRAME.left, FRAME.plot_width, high, low - high, (low + high) / 2 + 4)
+            )
     step = 5 if top_score > 12 else 2
     current = next((s for s in series if s.key == "current"), None)
     figures = "; ".join(f"{p.period} {p.value}" for p in (current.points if current else []))
     summary = f"Current score by quarter: {figures}"
     return TrendChart(
-        width=WIDTH,
-        height=HEIGHT,
-        left=LEFT,
-        right=plot_right,
-        top=TOP,
-        bottom=plot_bottom,
+        **asdict(FRAME),
         series=series,
         x_labels=[(x, a.period.label) for x, a in zip(xs, assessments, strict=True)],
-        y_ticks=[(y_of(v), v) for v in range(0, top_score + 1, step)],
+        y_ticks=[(y_of(v), v) for v in ticks(0, top_score, step)],
         stripes=stripes,
         summary=summary + ". The table below gives every figure.",
     )

@@ -66,12 +66,26 @@ def _progress_rows(rows, period, relation, today) -> tuple[list[ProgressRow], in
     return made, len(rows) - len(shown)
 
 
+def _summed(rows, fields: list[str], counts: list[str]) -> list[dict]:
+    """`rows` with their `counts` added up by `fields` (a person's id first, then their names)."""
+    people = {}
+    for row in rows:
+        person = people.setdefault(row[fields[0]], {field: row[field] for field in fields} | dict.fromkeys(counts, 0))
+        for key in counts:
+            person[key] += row[key] or 0
+    return list(people.values())
+
+
 def admin_section(commitments, periods, today) -> Section:
     section = Section("The quarter's progress")
     if not periods:
         return section
-    by_smt = _counts_by_state(commitments, periods, _person_fields("smt_lead"))
-    by_officer = _counts_by_state(commitments, periods, _person_fields("officer_lead"))
+    # One pass over the register, by SMT lead and officer together, summed here for each
+    # table: counting twice read every commitment twice (the page's cost grew with both).
+    smt_fields, officer_fields = _person_fields("smt_lead"), _person_fields("officer_lead")
+    pairs = _counts_by_state(commitments, periods, smt_fields + officer_fields)
+    counts = [key for key in (pairs[0] if pairs else {}) if key not in smt_fields + officer_fields]
+    by_smt, by_officer = _summed(pairs, smt_fields, counts), _summed(pairs, officer_fields, counts)
     for period in periods:
         totals = {state: sum(_count(r, period, state) for r in by_smt) for state, _ in STATE_COLUMNS}
         key = f"admin-{period.slug}"

@@ -1,5 +1,7 @@
 """A first run that explains itself: what the machine lacks is named by `manage.py check`
-(and so by migrate and runserver, which run it), with what to install or run."""
+(and so by migrate and runserver, which run it), with what to install or run. Static files
+not collected are named by `check --deploy` and stop the site starting to serve pages, but
+not the commands run before collectstatic."""
 
 import json
 import subprocess
@@ -15,7 +17,7 @@ ROOT = Path(settings.BASE_DIR)
 
 
 def test_production_without_collectstatic_is_told_to_run_it(tmp_path):
-    result = run_manage("check", env_overrides={**PRODUCTION, "DJANGO_STATIC_ROOT": str(tmp_path)})
+    result = run_manage("check", "--deploy", env_overrides={**PRODUCTION, "DJANGO_STATIC_ROOT": str(tmp_path)})
 
     assert result.returncode != 0
     assert "riskreg.E002" in result.stderr
@@ -23,12 +25,66 @@ def test_production_without_collectstatic_is_told_to_run_it(tmp_path):
     assert "python manage.py collectstatic --no-input" in result.stderr
 
 
+def test_production_without_collectstatic_refuses_to_start_serving(tmp_path):
+    # What gunicorn and runserver do first: load the WSGI application.
+    result = run_manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "import riskreg.wsgi",
+        env_overrides={**PRODUCTION, "DJANGO_STATIC_ROOT": str(tmp_path)},
+    )
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: The static files have not been collected" in result.stderr
+    assert "python manage.py collectstatic --no-input" in result.stderr
+    assert "(riskreg.E002)" in result.stderr
+
+
+def test_production_with_the_static_files_collected_starts_serving(collected_static):
+    result = run_manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from riskreg.wsgi import application; print(type(application).__name__)",
+        env_overrides={**PRODUCTION, "DJANGO_STATIC_ROOT": str(collected_static)},
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "WSGIHandler"
+
+
+def test_production_commands_before_collectstatic_run(tmp_path):
+    # The Deploying steps that need no static files: a database made and an admin added
+    # before collectstatic, and the register exported, all with debug off.
+    env = {
+        **PRODUCTION,
+        "DJANGO_STATIC_ROOT": str(tmp_path / "never-collected"),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "DJANGO_SUPERUSER_USERNAME": "first-admin",
+        "DJANGO_SUPERUSER_EMAIL": "first-admin@example.org",
+        "DJANGO_SUPERUSER_PASSWORD": "a-long-first-admin-password-2026",
+    }
+
+    for command in (
+        ["check"],
+        ["migrate", "--no-input", "-v0"],
+        ["makemigrations", "--check", "--dry-run"],
+        ["createsuperuser", "--no-input"],
+        ["export_register", str(tmp_path / "register.json")],
+    ):
+        result = run_manage(*command, env_overrides=env)
+        assert result.returncode == 0, f"{command}: {result.stderr}"
+
+    assert "first-admin" in (tmp_path / "register.json").read_text()
+
+
 def test_production_with_a_file_added_since_collectstatic_is_told_to_run_it_again(collected_static, tmp_path):
     manifest = json.loads((collected_static / "staticfiles.json").read_text())
     del manifest["paths"]["css/riskreg.css"]
     (tmp_path / "staticfiles.json").write_text(json.dumps(manifest))
 
-    result = run_manage("check", env_overrides={**PRODUCTION, "DJANGO_STATIC_ROOT": str(tmp_path)})
+    result = run_manage("check", "--deploy", env_overrides={**PRODUCTION, "DJANGO_STATIC_ROOT": str(tmp_path)})
 
     assert result.returncode != 0
     assert "riskreg.E003" in result.stderr
