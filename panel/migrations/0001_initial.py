@@ -7,118 +7,224 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('commitments', '0008_partner_contributions'),
+        ("commitments", "0008_partner_contributions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalPanelReport',
+            name="HistoricalPanelReport",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('panel_name', models.CharField(default='Police and Crime Panel', max_length=200, verbose_name="the Panel's name")),
-                ('meeting_date', models.DateField(blank=True, null=True)),
-                ('agenda_item', models.CharField(blank=True, max_length=20)),
-                ('title', models.CharField(default='Delivery of the Police and Crime Plan', max_length=200)),
-                ('introduction', models.TextField(blank=True, help_text='Before the policy areas. Separate paragraphs with a blank line.')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('period', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='commitments.reportingperiod')),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                (
+                    "panel_name",
+                    models.CharField(default="Police and Crime Panel", max_length=200, verbose_name="the Panel's name"),
+                ),
+                ("meeting_date", models.DateField(blank=True, null=True)),
+                ("agenda_item", models.CharField(blank=True, max_length=20)),
+                ("title", models.CharField(default="Delivery of the Police and Crime Plan", max_length=200)),
+                (
+                    "introduction",
+                    models.TextField(
+                        blank=True, help_text="Before the policy areas. Separate paragraphs with a blank line."
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "period",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="commitments.reportingperiod",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical panel report',
-                'verbose_name_plural': 'historical panel reports',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical panel report",
+                "verbose_name_plural": "historical panel reports",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='PanelReport',
+            name="PanelReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('panel_name', models.CharField(default='Police and Crime Panel', max_length=200, verbose_name="the Panel's name")),
-                ('meeting_date', models.DateField(blank=True, null=True)),
-                ('agenda_item', models.CharField(blank=True, max_length=20)),
-                ('title', models.CharField(default='Delivery of the Police and Crime Plan', max_length=200)),
-                ('introduction', models.TextField(blank=True, help_text='Before the policy areas. Separate paragraphs with a blank line.')),
-                ('period', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='panel_report', to='commitments.reportingperiod')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "panel_name",
+                    models.CharField(default="Police and Crime Panel", max_length=200, verbose_name="the Panel's name"),
+                ),
+                ("meeting_date", models.DateField(blank=True, null=True)),
+                ("agenda_item", models.CharField(blank=True, max_length=20)),
+                ("title", models.CharField(default="Delivery of the Police and Crime Plan", max_length=200)),
+                (
+                    "introduction",
+                    models.TextField(
+                        blank=True, help_text="Before the policy areas. Separate paragraphs with a blank line."
+                    ),
+                ),
+                (
+                    "period",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="panel_report",
+                        to="commitments.reportingperiod",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-period__financial_year', '-period__quarter'],
+                "ordering": ["-period__financial_year", "-period__quarter"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalPublishedPanelReport',
+            name="HistoricalPublishedPanelReport",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('version', models.PositiveSmallIntegerField()),
-                ('content', models.JSONField(help_text='The report as built by panel.report.build_panel_report.')),
-                ('correction_reason', models.TextField(blank=True)),
-                ('published_at', models.DateTimeField()),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('published_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('report', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='panel.panelreport')),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                ("version", models.PositiveSmallIntegerField()),
+                ("content", models.JSONField(help_text="The report as built by panel.report.build_panel_report.")),
+                ("correction_reason", models.TextField(blank=True)),
+                ("published_at", models.DateTimeField()),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "published_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "report",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="panel.panelreport",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical published panel report',
-                'verbose_name_plural': 'historical published panel reports',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical published panel report",
+                "verbose_name_plural": "historical published panel reports",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='PublishedPanelReport',
+            name="PublishedPanelReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveSmallIntegerField()),
-                ('content', models.JSONField(help_text='The report as built by panel.report.build_panel_report.')),
-                ('heading', models.JSONField(help_text="The content's small values (HEADING_KEYS) the page around the body shows.")),
-                ('body', models.TextField(help_text="The report's sections as HTML, rendered once from the content.")),
-                ('correction_reason', models.TextField(blank=True)),
-                ('published_at', models.DateTimeField()),
-                ('published_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='versions', to='panel.panelreport')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("version", models.PositiveSmallIntegerField()),
+                ("content", models.JSONField(help_text="The report as built by panel.report.build_panel_report.")),
+                (
+                    "heading",
+                    models.JSONField(
+                        help_text="The content's small values (HEADING_KEYS) the page around the body shows."
+                    ),
+                ),
+                ("body", models.TextField(help_text="The report's sections as HTML, rendered once from the content.")),
+                ("correction_reason", models.TextField(blank=True)),
+                ("published_at", models.DateTimeField()),
+                (
+                    "published_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="versions", to="panel.panelreport"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['report', 'version'],
+                "ordering": ["report", "version"],
             },
         ),
         migrations.CreateModel(
-            name='PublishedPanelFile',
+            name="PublishedPanelFile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(help_text="The download's name in its address, e.g. report.pdf.", max_length=40)),
-                ('content', models.BinaryField()),
-                ('created', models.DateTimeField(auto_now_add=True)),
-                ('version', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='files', to='panel.publishedpanelreport')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "name",
+                    models.CharField(help_text="The download's name in its address, e.g. report.pdf.", max_length=40),
+                ),
+                ("content", models.BinaryField()),
+                ("created", models.DateTimeField(auto_now_add=True)),
+                (
+                    "version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="files",
+                        to="panel.publishedpanelreport",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['version', 'name'],
+                "ordering": ["version", "name"],
             },
         ),
         migrations.AddConstraint(
-            model_name='publishedpanelreport',
-            constraint=models.UniqueConstraint(fields=('report', 'version'), name='one_panel_report_version_number'),
+            model_name="publishedpanelreport",
+            constraint=models.UniqueConstraint(fields=("report", "version"), name="one_panel_report_version_number"),
         ),
         migrations.AddConstraint(
-            model_name='publishedpanelreport',
-            constraint=models.CheckConstraint(condition=models.Q(('version', 1), models.Q(('correction_reason', ''), _negated=True), _connector='OR'), name='panel_report_correction_has_a_reason'),
+            model_name="publishedpanelreport",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("version", 1), models.Q(("correction_reason", ""), _negated=True), _connector="OR"),
+                name="panel_report_correction_has_a_reason",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='publishedpanelfile',
-            constraint=models.UniqueConstraint(fields=('version', 'name'), name='one_panel_file_per_name_per_version'),
+            model_name="publishedpanelfile",
+            constraint=models.UniqueConstraint(fields=("version", "name"), name="one_panel_file_per_name_per_version"),
         ),
     ]
