@@ -10,7 +10,8 @@ class PanelReportForm(RefusesControlCharacters, forms.ModelForm):
         model = PanelReport
         fields = ["panel_name", "meeting_date", "agenda_item", "title", "introduction"]
         widgets = {
-            "meeting_date": forms.DateInput(attrs={"type": "date"}),
+            # ISO, as a date input needs (the locale's 23/02/2026 shows as empty).
+            "meeting_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "introduction": forms.Textarea(attrs={"rows": 8}),
         }
         error_messages = {
