@@ -14,17 +14,8 @@ from django.conf import settings
 
 from commitments.models import NOT_ASSESSED, Commitment, Plan, Rag, ReportingPeriod
 from committee.report import paragraphs
-from performance.snapshot import (
-    NOT_ASSESSED as NOT_ASSESSED_KEY,
-)
-from performance.snapshot import (
-    WITHHELD,
-    approved_updates,
-    public_kpis,
-    public_status,
-    quarters_up_to,
-    status_counts,
-)
+from performance import snapshot
+from performance.snapshot import WITHHELD, approved_updates, public_kpis, public_status, quarters_up_to, status_counts
 from riskreg.exports import xml_safe_all
 from riskreg.marking import is_sensitive
 
@@ -32,8 +23,8 @@ FORMAT = 1
 NO_POLICY_AREA = "Not under a policy area"
 
 # The counts of a policy area's summary, in the order its chart and tables give them.
-STATUS_KEYS = [Rag.RED.value, Rag.AMBER.value, Rag.GREEN.value, NOT_ASSESSED_KEY, WITHHELD]
-STATUS_LABELS = {**{rag.value: rag.label for rag in Rag}, NOT_ASSESSED_KEY: NOT_ASSESSED, WITHHELD: "Withheld"}
+STATUS_KEYS = [Rag.RED.value, Rag.AMBER.value, Rag.GREEN.value, snapshot.NOT_ASSESSED, WITHHELD]
+STATUS_LABELS = {**{rag.value: rag.label for rag in Rag}, snapshot.NOT_ASSESSED: NOT_ASSESSED, WITHHELD: "Withheld"}
 
 # Direction of travel since the quarter before, by the approved RAG of each.
 IMPROVED, SAME, WORSENED, NOT_COMPARED = "improved", "same", "worsened", "not_compared"

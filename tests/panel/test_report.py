@@ -233,3 +233,21 @@ def test_the_page_and_pdf_draw_each_areas_chart_and_the_pdf_is_tagged(register, 
     assert "0.831373 0.207843 0.109804 rg" in drawn and "0.956863 0.466667 0.219608 rg" in drawn
     assert page.count('<svg class="panel-chart__svg"') == 2
     assert "Youth Violence: commitments by status in Q2: Red 1, Amber 1, Green 0, Not assessed 0, Withheld 1." in page
+
+
+def test_the_first_quarter_of_the_register_has_no_quarter_before_to_compare(periods):
+    commitment = CommitmentFactory(ref=1, text="Fund youth workers", areas=["Youth Violence"])
+    _update(commitment, periods[1], "green")
+    report = PanelReport.objects.create(period=periods[1], meeting_date=datetime.date(2025, 9, 1))
+
+    content = build_panel_report(report)
+
+    assert content["previous"] is None
+    area = content["areas"][0]
+    assert area["commitments"]["rows"] == [["1", "Not assessed", "Green", "Fund youth workers", "Update of 1"]]
+    assert area["direction"]["not_compared"] == 1
+    client = Client()
+    client.force_login(UserFactory(role=Role.COMMITTEE_MEMBER))
+    page = client.get("/panel/2025-26/q1/").content.decode()
+    assert "direction of travel" not in page
+    assert all(client.get(f"/panel/2025-26/q1/{name}").status_code == 200 for name in FILES)
