@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods
@@ -65,8 +66,17 @@ def report_download(request, fy, q, filename):
     file = shown.download(download)
     if isinstance(file, services.Pending):
         # Never rendered in the request: a page saying it is being prepared, or that it failed.
-        context = {"shown": shown, "heading": shown.heading, "download": download, "pending": file}
-        response = render(request, "panel/file_pending.html", context, status=503)
+        context = {
+            "shown": shown,
+            "heading": shown.heading,
+            "download": download,
+            "pending": file,
+            "list_url": reverse("panel:reports"),
+            "list_title": "Police and Crime Panel reports",
+            "page_url": reverse("panel:report", args=[fy, q]),
+            "what": "report",
+        }
+        response = render(request, "committee/file_pending.html", context, status=503)
         response["Retry-After"] = str(file.retry_after)
         add_never_cache_headers(response)
         return response
