@@ -90,9 +90,11 @@ def build_panel_report(report) -> dict:
     kpi_columns = ["Ref", "KPI", "Unit", "Target", "Better", *(quarter.short_label for quarter in quarters)]
     ordered = plan_order(commitments)
     # A KPI under a policy area with no active commitment still reaches the Panel: its
-    # area is listed after the others, by name.
+    # area is listed after the plan's, by name, before the commitments under none.
     named = {name for name, _ in ordered}
-    ordered += [(name, []) for name in sorted({kpi["policy_area"] for kpi in kpis} - named)]
+    kpi_only = [(name, []) for name in sorted({kpi["policy_area"] for kpi in kpis} - named)]
+    at = len(ordered) - (1 if ordered and ordered[-1][0] == NO_POLICY_AREA else 0)
+    ordered[at:at] = kpi_only
     areas = []
     for name, members in ordered:
         shown = [c for c in members if not is_sensitive(c)]

@@ -14,8 +14,8 @@ from panel.report import build_panel_report
 from panel.services import panel_report_publish
 from riskreg.marking import Marking
 from riskreg.roles import Role
-from tests.downloads import csv_rows, docx_document, docx_text, pdf_text, xlsx_sheets
-from tests.factories import CommitmentFactory, StatusUpdateFactory, UserFactory
+from tests.downloads import csv_rows, docx_document, docx_numbered, docx_text, pdf_text, xlsx_sheets
+from tests.factories import CommitmentFactory, PolicyAreaFactory, StatusUpdateFactory, UserFactory
 from tests.html import tables
 from tests.kpis.factories import KpiFactory, KpiValueFactory
 from tests.risks.factories import RiskFactory
@@ -251,3 +251,29 @@ def test_the_first_quarter_of_the_register_has_no_quarter_before_to_compare(peri
     page = client.get("/panel/2025-26/q1/").content.decode()
     assert "direction of travel" not in page
     assert all(client.get(f"/panel/2025-26/q1/{name}").status_code == 200 for name in FILES)
+
+
+def test_the_word_file_has_words_own_numbering_the_sections_and_the_status_line(register, reader):
+    panel_report_publish(report=register, by=None, render_now=True)
+    document = docx_document(reader.get(URL + "report.docx").content)
+
+    shown = docx_numbered(document)
+    headings = [shown[i] for i, p in enumerate(document.paragraphs) if p.style.name.startswith("Heading")]
+    assert headings == ["1. INTRODUCTION", "2. SUMMARY BY POLICY AREA", "3. YOUTH VIOLENCE", "4. VAWG"]
+    assert "1.1 Welcome." in shown
+    assert any(line.startswith("3.1 3 commitments in Q2: 1 red, 1 amber") for line in shown)
+    assert "As presented to the Police and Crime Panel on 4 February 2026." in shown
+    assert document.core_properties.title == "Delivery of the Police and Crime Plan: 2025/26 Q2"
+
+
+def test_a_kpi_whose_area_has_no_commitment_is_listed_before_the_commitments_under_no_area(register, periods):
+    unplaced = CommitmentFactory(ref=20, text="Review the plan")
+    unplaced.areas.all().delete()  # under no policy area
+    kpi = KpiFactory(ref="KPI03", name="Road deaths", policy_area=PolicyAreaFactory(name="Roads"), unit="deaths")
+    KpiValueFactory(kpi=kpi, period=periods[2], value=3)
+
+    areas = build_panel_report(register)["areas"]
+
+    assert [area["name"] for area in areas] == ["Youth Violence", "VAWG", "Roads", "Not under a policy area"]
+    assert areas[2]["total"] == 0 and areas[2]["kpis"]["rows"][0][:2] == ["KPI03", "Road deaths"]
+    assert [row[0] for row in areas[3]["commitments"]["rows"]] == ["20"]
