@@ -231,6 +231,15 @@ def test_the_page_and_pdf_draw_each_areas_chart_and_the_pdf_is_tagged(register, 
     # The charts are drawn in the PDF as vectors: the red and amber bars' fills (#d4351c, #f47738).
     drawn = "".join(p.get_contents().get_data().decode("latin-1") for p in pdf.pages)
     assert "0.831373 0.207843 0.109804 rg" in drawn and "0.956863 0.466667 0.219608 rg" in drawn
+    # Each table beside its chart: its caption starts to the right of the chart's key.
+    starts = {}
+
+    def where(text, cm, tm, font, size):
+        starts.setdefault(text.strip()[:30], tm[4])
+
+    for pdf_page in pdf.pages:
+        pdf_page.extract_text(visitor_text=where)
+    assert starts["Youth Violence: commitments by"] > starts["Each bar is the number of comm"] + 200
     assert page.count('<svg class="panel-chart__svg"') == 2
     assert "Youth Violence: commitments by status in Q2: Red 1, Amber 1, Green 0, Not assessed 0, Withheld 1." in page
 
