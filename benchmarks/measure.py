@@ -41,6 +41,7 @@ def pages(plan, period):
     risk = Risk.objects.order_by("ref").values_list("ref", flat=True)[0]
     word = Commitment.objects.get(plan=plan, ref=ref).text.split()[1]
     paper = f"/committee/{fy}/{q}/"
+    panel = f"/panel/{fy}/{q}/"  # make_synthetic publishes the Panel's report of the paper's quarter
     # Only an open quarter has a close page: the latest open one (make_synthetic opens the last).
     latest_open = ReportingPeriod.objects.open().order_by("financial_year", "quarter").last() or period
     open_quarter = f"{latest_open.financial_year_slug}/{latest_open.quarter_slug}"
@@ -83,6 +84,12 @@ def pages(plan, period):
         ("paper XLSX", "download", "committee", f"{paper}report.xlsx"),
         ("paper red list CSV", "download", "committee", f"{paper}red-list.csv"),
         ("Word template (admin)", "html", "admin", "/committee/word-template/"),
+        ("Panel report, published", "html", "committee", panel),
+        ("Panel report, draft", "html", "admin", f"{panel}?draft=1"),
+        ("Panel report PDF", "download", "committee", f"{panel}report.pdf"),
+        ("Panel report DOCX", "download", "committee", f"{panel}report.docx"),
+        ("Panel report XLSX", "download", "committee", f"{panel}report.xlsx"),
+        ("Panel report commitments CSV", "download", "committee", f"{panel}commitments.csv"),
         # Without sign-in: the public page of the published quarter, and the open data API's list.
         (
             "public performance page",

@@ -22,4 +22,4 @@ DEMO_ACCOUNTS = {
 DEMO_PARTNER_COMMITMENTS = {"partner": [96]}
 
 # Loaded in this order; each is also loadable on its own with loaddata.
-DEMO_FIXTURES = ["demo_users", "commitments", "risk_matrix", "risks", "papers", "kpis"]
+DEMO_FIXTURES = ["demo_users", "commitments", "risk_matrix", "risks", "papers", "kpis", "panel_reports"]

@@ -80,7 +80,7 @@ def headline(content: dict) -> str:
     return f"{sentence}. {RED_MEANING}"
 
 
-class _Numbering:
+class Numbering:
     def __init__(self):
         self.sections, self.paragraphs = 0, 0
 
@@ -116,7 +116,7 @@ def blocks(content: dict) -> list[Block]:
     7 Reduced, 8 Closed and de-escalated, 9 Recommendation, the contact officer, then
     the appendices. (The reference paper numbers both Improving and New corporate risks
     4; the sections after Improving are numbered on from it.)"""
-    n = _Numbering()
+    n = Numbering()
     q = content["period"]["short"]
     p = content["previous"]["short"] if content["previous"] else "the previous quarter"
     out = [n.heading("Purpose of report"), *(n.paragraph(t) for t in content["purpose"])]
@@ -158,7 +158,7 @@ def blocks(content: dict) -> list[Block]:
     return out
 
 
-def _risk_sections(content: dict, n: "_Numbering") -> list[Block]:
+def _risk_sections(content: dict, n: "Numbering") -> list[Block]:
     written = risk_paragraphs(content)
     out = []
     for section in RISK_SECTIONS:

@@ -130,13 +130,18 @@ class PublishForm(RefusesControlCharacters, forms.Form):
         max_length=2000,
     )
 
-    def __init__(self, *args, correcting: bool, **kwargs):
+    def __init__(self, *args, correcting: bool, what: str = "paper", **kwargs):
+        """`what` is published: the paper, or the Panel's report (panel.views)."""
         super().__init__(*args, **kwargs)
         if not correcting:
             del self.fields["correction_reason"]
+        else:
+            self.fields[
+                "correction_reason"
+            ].help_text = f"Needed when the {what} has been published before: the published version stays visible."
         self.helper = form_helper(
             *([Field.textarea("correction_reason")] if correcting else []),
-            Button("publish", "Publish a correction" if correcting else "Publish the paper"),
+            Button("publish", "Publish a correction" if correcting else f"Publish the {what}"),
         )
 
 

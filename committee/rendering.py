@@ -169,11 +169,22 @@ def xlsx(content: dict) -> bytes:
     for key, title in SHEET_TITLES.items():
         table = shown.pop(key, None)
         if table is not None:
-            sheets.append((title, table.columns, [[_cell(value) for value in row] for row in table.rows]))
+            sheets.append((title, table.columns, [[spreadsheet_cell(value) for value in row] for row in table.rows]))
         else:
             sheets.append((title, *_empty_sheet(content, key)))
     # A table added to the paper before it is given a sheet title here still has its sheet.
     sheets += [(table.text[:31], table.columns, table.rows) for table in shown.values()]
+    return xlsx_bytes(sheets, marking=marking_of(content), properties=workbook_properties(content))
+
+
+def keywords(content: dict) -> str:
+    """What a file's keywords say it is about: risk management, or the content's own
+    (the Panel report's: delivery of the plan)."""
+    return content.get("keywords", "risk management")
+
+
+def workbook_properties(content: dict) -> dict:
+    """A workbook's title, subject, author, marking and dates, from the content."""
     marking = marking_of(content)
     published = content.get("published_at")
     properties = {
@@ -181,13 +192,13 @@ def xlsx(content: dict) -> bytes:
         "subject": f"{content['committee']}, {meeting_date_text(content)}",
         "creator": settings.OFFICE_NAME,
         "lastModifiedBy": settings.OFFICE_NAME,
-        "keywords": f"{marking}; risk management; {content['period']['label']}",
+        "keywords": f"{marking}; {keywords(content)}; {content['period']['label']}",
         "category": marking,
         "language": "en-GB",
         "created": _utc(datetime.fromisoformat(published) if published else timezone.now()),
     }
     properties["modified"] = properties["created"]
-    return xlsx_bytes(sheets, marking=marking, properties=properties)
+    return properties
 
 
 def _utc(moment: datetime) -> datetime:
@@ -199,7 +210,7 @@ WHOLE_NUMBER = re.compile(r"^(0|-?[1-9][0-9]{0,14})$")  # not "007", which is a 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-def _cell(value):
+def spreadsheet_cell(value):
     """A cell of the paper (all text in its content) as a spreadsheet holds it: refs,
     scores and counts as numbers, dates as dates."""
     if isinstance(value, str):
@@ -247,9 +258,14 @@ def risk_movements_csv(content: dict) -> bytes:
     return csv_bytes(["Section", *columns], rows)
 
 
-def pdf(content: dict, *, status_line: str) -> bytes:
+def pdf(
+    content: dict, *, status_line: str, block_list: list | None = None, blocks_template: str = "committee/_blocks.html"
+) -> bytes:
     """Tagged (PDF/UA-1): headings, paragraphs and tables in its structure tree for screen
-    readers, the headings as bookmarks, and its title, author, subject and language set."""
+    readers, the headings as bookmarks, and its title, author, subject and language set.
+
+    The paper's blocks by default; the Panel report passes its own, and the template
+    that draws them (its charts)."""
     import pydyf  # WeasyPrint's PDF writer
 
     # Loaded here, not at import: loading Pango takes a moment. Without it, the error (and the
@@ -260,7 +276,9 @@ def pdf(content: dict, *, status_line: str) -> bytes:
         "committee/paper_print.html",
         {
             "content": content,
-            "blocks": blocks(content),
+            "blocks": blocks(content) if block_list is None else block_list,
+            "blocks_template": blocks_template,
+            "keywords": keywords(content),
             "meeting": meeting_date_text(content),
             "status_line": status_line,
             "marking": marking_of(content),

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from committee import rendering
 from committee.document import published_status_line
-from committee.models import Paper, PublishedFile, PublishedPage, PublishedPaper, WordTemplate, heading_of
+from committee.models import Paper, PublishedPage, PublishedPaper, WordTemplate, heading_of
 from committee.report import build_report
 from riskreg import queue
 
@@ -99,15 +99,16 @@ def _render(version: PublishedPaper, name: str) -> bytes:
     return rendering.download(name, content, status_line=status_line)
 
 
-def published_file(*, version: PublishedPaper, name: str) -> bytes:
+def published_file(*, version: PublishedPaper, name: str, render=_render) -> bytes:
     """The version's download `name`, rendered and stored the first time it is asked
-    for, and read from the database after that."""
+    for, and read from the database after that. `render(version, name)` makes it: the
+    paper's by default; the Panel report (panel.services) keeps its versions alike."""
     stored = version.files.filter(name=name).values_list("content", flat=True).first()
     if stored is None:
-        body = _render(version, name)  # outside a transaction: a PDF can take a while
+        body = render(version, name)  # outside a transaction: a PDF can take a while
         try:
             with transaction.atomic():
-                PublishedFile.objects.create(version=version, name=name, content=body)
+                version.files.create(name=name, content=body)
         except IntegrityError:
             # Another request rendered it at the same time and stored it first. Serve
             # that one, so everyone gets the same bytes (a PDF records when it was made).
@@ -153,11 +154,14 @@ class Pending:
         return queue.about(self.last_took) if self.last_took else ""
 
 
-def published_files_pending(version: PublishedPaper, names: list[str] = RENDERED_BY_WORKER) -> dict[str, Pending]:
+def published_files_pending(
+    version: PublishedPaper, names: list[str] = RENDERED_BY_WORKER, *, task=None
+) -> dict[str, Pending]:
     """The slow files of the version that are not stored yet: one query when all are
-    stored, three when some are not."""
+    stored, three when some are not. `task` renders them: the paper's by default."""
     from committee.tasks import render_published_file  # it imports this module
 
+    render_published_file = task or render_published_file
     stored = set(version.files.filter(name__in=names).values_list("name", flat=True))
     missing = [name for name in names if name not in stored]
     if not missing:
@@ -179,23 +183,30 @@ def published_files_pending(version: PublishedPaper, names: list[str] = RENDERED
     return pending
 
 
-def published_file_or_pending(*, version: PublishedPaper, name: str) -> bytes | Pending:
+def published_file_or_pending(
+    *, version: PublishedPaper, name: str, slow: list[str] = RENDERED_BY_WORKER, render=_render, task=None
+) -> bytes | Pending:
     """A download of the version: a quick file as published_file() gives it; a slow one
     if stored, otherwise how its render stands, having queued one if none was (a version
     published before the worker, or whose render's record was pruned). A failed render
-    waits for an admin's retry. Never renders a slow file in the request."""
-    if name not in RENDERED_BY_WORKER:
-        return published_file(version=version, name=name)
+    waits for an admin's retry. Never renders a slow file in the request.
+
+    `slow`, `render` and `task`: the paper's by default; the Panel report's from panel.services."""
+    from committee.tasks import render_published_file  # it imports this module
+
+    task = task or render_published_file
+    if name not in slow:
+        return published_file(version=version, name=name, render=render)
     stored = version.files.filter(name=name).values_list("content", flat=True).first()
     if stored is not None:
         return bytes(stored)
-    pending = published_files_pending(version, [name])[name]
+    pending = published_files_pending(version, [name], task=task)[name]
     if pending.status:
         return pending
-    published_file_queue(version=version, name=name)
+    task.enqueue(version_id=version.pk, name=name)
     # With a backend that runs each task as it is queued (the tests'), it is stored now.
     stored = version.files.filter(name=name).values_list("content", flat=True).first()
-    return bytes(stored) if stored is not None else published_files_pending(version, [name])[name]
+    return bytes(stored) if stored is not None else published_files_pending(version, [name], task=task)[name]
 
 
 @transaction.atomic

@@ -4,6 +4,7 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods
@@ -74,7 +75,16 @@ def paper_download(request, fy, q, filename):
     if isinstance(file, services.Pending):
         # Never rendered in the request (a large paper's PDF takes minutes): a page saying
         # it is being prepared, or that it failed, and when to ask again.
-        context = {"shown": shown, "heading": shown.heading, "download": download, "pending": file}
+        context = {
+            "shown": shown,
+            "heading": shown.heading,
+            "download": download,
+            "pending": file,
+            "list_url": reverse("committee:papers"),
+            "list_title": "Committee papers",
+            "page_url": reverse("committee:paper", args=[fy, q]),
+            "what": "paper",
+        }
         response = render(request, "committee/file_pending.html", context, status=503)
         response["Retry-After"] = str(file.retry_after)
         add_never_cache_headers(response)

@@ -275,7 +275,10 @@ def _properties(document, content: dict) -> None:
     properties.title = f"{content['title']}: {content['period']['label']}"
     properties.subject = f"{content['committee']}, {meeting_date_text(content)}"
     properties.author = properties.last_modified_by = settings.OFFICE_NAME
-    properties.keywords = f"{marking_of(content)}; risk management; {content['period']['label']}"
+    # The paper's subject, or the content's own (the Panel report's).
+    properties.keywords = (
+        f"{marking_of(content)}; {content.get('keywords', 'risk management')}; {content['period']['label']}"
+    )
     properties.category = marking_of(content)
     properties.comments = ""
     properties.language = LANGUAGE

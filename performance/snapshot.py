@@ -12,6 +12,7 @@ The rules, in one place:
 """
 
 from collections import Counter
+from dataclasses import dataclass
 
 from django.utils import timezone
 
@@ -38,13 +39,7 @@ def build_snapshot(period: ReportingPeriod) -> tuple[dict, dict]:
     quarters = quarters_up_to(period)
     shown = {"commitment": [], "update": [], "kpi_value": []}
     commitments = list(Commitment.objects.in_plan(plan).active().with_policy_areas().order_by("ref") if plan else [])
-    approved = {
-        (u.commitment_id, u.period_id): u
-        for u in StatusUpdate.objects.approved()
-        .filter(commitment__in=[c.pk for c in commitments], period__in=quarters)
-        .only("pk", "commitment_id", "period_id", "rag", "narrative", "protective_marking")
-        .order_by()
-    }
+    approved = approved_updates(commitments, quarters)
     rows, areas, withheld_commitments = [], {}, 0
     for commitment in commitments:
         names = [area.policy_area.name for area in commitment.areas_in_order]
@@ -67,12 +62,13 @@ def build_snapshot(period: ReportingPeriod) -> tuple[dict, dict]:
             "update": "",
             "update_withheld": False,
         }
-        if update is not None and is_sensitive(update):
+        status = public_status(update)
+        if status.withheld:
             row["update_withheld"] = True
-            row["status_label"] = "Withheld"
+            row["status_label"] = status.label
         elif update is not None:
             shown["update"].append(update.pk)
-            row.update(status=update.rag, status_label=rag_label(update.rag), update=update.narrative)
+            row.update(status=status.rag, status_label=status.label, update=status.narrative)
         rows.append(row)
         for name in names:
             areas[name]["refs"].append(commitment.ref)
@@ -87,10 +83,57 @@ def build_snapshot(period: ReportingPeriod) -> tuple[dict, dict]:
         "areas": sorted(areas.values(), key=lambda area: area["name"]),
         "commitments": rows,
         "summary": _summary(commitments, approved, quarters),
-        "kpis": _kpis(quarters, shown),
+        "kpis": public_kpis(quarters, shown),
     }
     content["kpi_values_withheld"] = sum(kpi["withheld"] for kpi in content["kpis"])
     return content, shown
+
+
+def approved_updates(commitments, quarters) -> dict[tuple[int, int], StatusUpdate]:
+    """The approved updates of `commitments` in `quarters`, by (commitment id, period id): one query."""
+    return {
+        (u.commitment_id, u.period_id): u
+        for u in StatusUpdate.objects.approved()
+        .filter(commitment__in=[c.pk for c in commitments], period__in=quarters)
+        .only("pk", "commitment_id", "period_id", "rag", "narrative", "protective_marking")
+        .order_by()
+    }
+
+
+@dataclass(frozen=True)
+class PublicStatus:
+    """A commitment's approved status in a quarter as a public page shows it."""
+
+    rag: str  # "" when not assessed or withheld
+    label: str  # Red, Amber, Green, Not assessed or Withheld
+    narrative: str
+    withheld: bool
+
+
+def public_status(update: StatusUpdate | None) -> PublicStatus:
+    """The status an approved update (or None) shows: a sensitive update is withheld,
+    its RAG and narrative with it."""
+    if update is None:
+        return PublicStatus("", rag_label(""), "", False)
+    if is_sensitive(update):
+        return PublicStatus("", "Withheld", "", True)
+    return PublicStatus(update.rag, rag_label(update.rag), update.narrative, False)
+
+
+def status_counts(commitments, approved, quarter) -> Counter:
+    """How many of `commitments` had each approved status in `quarter` (by Rag value):
+    a sensitive commitment or update counts as WITHHELD, one without an approved status
+    as NOT_ASSESSED."""
+    counts = Counter()
+    for commitment in commitments:
+        update = approved.get((commitment.pk, quarter.pk))
+        if is_sensitive(commitment) or public_status(update).withheld:
+            counts[WITHHELD] += 1
+        elif update is None or not update.rag:
+            counts[NOT_ASSESSED] += 1
+        else:
+            counts[update.rag] += 1
+    return counts
 
 
 def _summary(commitments, approved, quarters) -> list[dict]:
@@ -98,15 +141,7 @@ def _summary(commitments, approved, quarters) -> list[dict]:
     commitment or update counts as withheld, one without an approved status as not assessed."""
     summary = []
     for quarter in quarters:
-        counts = Counter()
-        for commitment in commitments:
-            update = approved.get((commitment.pk, quarter.pk))
-            if is_sensitive(commitment) or (update is not None and is_sensitive(update)):
-                counts[WITHHELD] += 1
-            elif update is None or not update.rag:
-                counts[NOT_ASSESSED] += 1
-            else:
-                counts[update.rag] += 1
+        counts = status_counts(commitments, approved, quarter)
         summary.append(
             {
                 "period": quarter.label,
@@ -119,7 +154,9 @@ def _summary(commitments, approved, quarters) -> list[dict]:
     return summary
 
 
-def _kpis(quarters, shown) -> list[dict]:
+def public_kpis(quarters, shown) -> list[dict]:
+    """Every KPI with its values up to the last of `quarters`, sensitive ones left out and
+    counted (`withheld`); the values shown are added to `shown["kpi_value"]`."""
     in_quarters = {q.pk for q in quarters}
     found = []
     for kpi in Kpi.objects.with_values():

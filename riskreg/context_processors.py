@@ -14,6 +14,12 @@ def _items_for(user) -> list[tuple[str, str, str]]:
         ("Risk heat map", "risks:heatmap", "Likelihood against impact, and which risks moved.", True),
         ("KPIs", "kpis:register", "The plan's key performance indicators, quarter by quarter.", True),
         ("Committee papers", "committee:papers", "The quarterly Risk Management Update and its downloads.", True),
+        (
+            "Panel reports",
+            "panel:reports",
+            "The quarterly report on the plan's delivery to the Police and Crime Panel.",
+            staff or user.is_committee_member(),
+        ),
         ("Notifications", "notices:notifications", "What the register told you, and what you choose to receive.", True),
         ("Publish for the public", "public:publish_list", "What the public performance pages show.", admin),
         ("API tokens", "api_tokens:tokens", "Your tokens for reading the registers through the API.", True),

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "commitments",
     "risks",
     "committee",
+    "panel",
     "kpis",
     "performance",
     "api",

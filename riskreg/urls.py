@@ -52,6 +52,7 @@ urlpatterns = [
     path("", include("commitments.urls")),
     path("risks/", include("risks.urls")),
     path("committee/", include("committee.urls")),
+    path("panel/", include("panel.urls")),
     path("notifications/", include("notices.urls")),
     path("kpis/", include("kpis.urls")),
     path("performance/", include("performance.urls")),

@@ -15,6 +15,7 @@ from benchmarks.run import JOB_QUERIES_PER_PERSON
 from commitments.models import Commitment, Plan, ReportingPeriod, StatusUpdate
 from committee.models import PublishedPaper
 from notices.models import Notice
+from panel.models import PublishedPanelReport
 from riskreg.models import User
 from risks.models import Assessment, Risk
 
@@ -40,6 +41,7 @@ def test_builds_marked_synthetic_data_at_a_fraction_of_the_west_midlands():
     assert quarters[0] == ("2024/25 Q1", "closed") and quarters[-1] == ("2025/26 Q4", "open")
     assert len(quarters) == 8
     assert PublishedPaper.objects.get().paper.period.label == "2025/26 Q3"
+    assert PublishedPanelReport.objects.get().report.period.label == "2025/26 Q3"
 
 
 def test_reuses_the_demo_quarters_and_becomes_the_current_plan():
@@ -67,8 +69,8 @@ def _queries_per_page(scale) -> dict[str, int]:
             period = PublishedPaper.objects.get().paper.period
             clients = bench_clients()
             for name, kind, user, url, *grid in pages(Plan.objects.current(), period):
-                if name in ("paper PDF", "paper DOCX"):
-                    continue  # a published paper's files read its snapshot; rendering them is slow
+                if name in ("paper PDF", "paper DOCX", "Panel report PDF", "Panel report DOCX"):
+                    continue  # a published version's files read its snapshot; rendering them is slow
                 if grid:
                     continue  # the grid pages set up their leads in a transaction of their own (measure.leading)
                 clients[user].get(url)  # warm caches (content types, the published file)

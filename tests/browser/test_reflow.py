@@ -7,7 +7,10 @@ new page is checked as soon as its row is declared; each role opens, in one brow
 session, every page the matrix lets it see, on the demo data.
 """
 
+import io
+
 import pytest
+from django.core.management import call_command
 
 from commitments.models import Commitment, ReportingPeriod, StatusUpdate
 from performance.services import release_publish
@@ -25,6 +28,8 @@ NOT_PAGES = {
     "commitments:register_download",
     "committee:paper_download",
     "committee:paper_download (unpublished)",
+    "panel:report_download",
+    "panel:report_download (unpublished)",
     "public:download",
     # The API's answers are JSON, not pages; its docs page is a page.
     *(row for row, _ in TABLE if row.startswith("api:") and "docs" not in row),
@@ -77,6 +82,8 @@ def demo_signed_in(demo):
     )
     # The public pages show only a quarter published for the public, as the matrix's world has.
     release_publish(period=ReportingPeriod.objects.get(financial_year=2025, quarter=2), by=None)
+    # The Panel's report published, as the matrix's world has it.
+    call_command("publish_panel_report", "2025-26", "q2", stdout=io.StringIO())
     return Action.objects.filter(risk__ref="CR01").first()
 
 

@@ -47,7 +47,7 @@ def empty_the_database():
 
 def test_every_table_of_the_register_is_in_the_export():
     exported = {apps.get_model(label) for label in MODELS + NOT_EXPORTED} | set(history_models())
-    for app_label in ("riskreg", "commitments", "risks", "committee", "kpis", "performance", "api"):
+    for app_label in ("riskreg", "commitments", "risks", "committee", "panel", "kpis", "performance", "api"):
         for model in apps.get_app_config(app_label).get_models():
             assert model in exported, f"{model._meta.label} is not in export_register's MODELS"
 

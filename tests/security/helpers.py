@@ -12,6 +12,7 @@ REGISTER_APPS = (
     "commitments",
     "risks",
     "committee",
+    "panel",
     "kpis",
     "performance",
     "auth",

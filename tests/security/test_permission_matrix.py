@@ -27,6 +27,8 @@ from django.urls import URLResolver, get_resolver, reverse
 from api.services import token_create
 from commitments.models import StatusUpdate
 from notices.models import Notice
+from panel.models import PanelReport
+from panel.services import panel_report_publish
 from performance.services import release_publish
 from riskreg.roles import Role
 from tests.committee.factories import PublishedPaperFactory
@@ -63,6 +65,7 @@ ROLES = (
 # - a failed notice to the officer, FAILED_NOTICE.
 # - KPI KPI01, with a 2025/26 Q2 value;
 # - 2025/26 Q2 published for the public; Q3 not;
+# - the 2025/26 Q2 Panel report, published; Q3 has none (its draft is built from the register);
 # - an API token of the officer's.
 FAILED_TASK = "6f1d0b6e-0000-4000-8000-000000000014"
 FAILED_NOTICE = 914
@@ -91,6 +94,10 @@ KWARGS = {
     "committee:paper_edit": {"fy": "2025-26", "q": "q2"},
     "committee:paper_publish": {"fy": "2025-26", "q": "q2"},
     "committee:paper_download": {"fy": "2025-26", "q": "q2", "filename": "red-list.csv"},
+    "panel:report": {"fy": "2025-26", "q": "q2"},
+    "panel:report_edit": {"fy": "2025-26", "q": "q2"},
+    "panel:report_publish": {"fy": "2025-26", "q": "q2"},
+    "panel:report_download": {"fy": "2025-26", "q": "q2", "filename": "commitments.csv"},
     "task_retry": {"run_id": FAILED_TASK},
     "notices:send_again": {"pk": FAILED_NOTICE},
     "kpis:detail": {"ref": "KPI01"},
@@ -118,6 +125,11 @@ VARIANTS = {
     "public:quarter (unpublished)": ("public:quarter", {"fy": "2025-26", "q": "q3"}),
     "api:quarter_commitments (unpublished)": ("api:quarter_commitments", {"period": "2025-26-q3"}),
     "public:download (unpublished)": ("public:download", {"fy": "2025-26", "q": "q3", "filename": "summary.csv"}),
+    "panel:report (unpublished)": ("panel:report", {"fy": "2025-26", "q": "q3"}),
+    "panel:report_download (unpublished)": (
+        "panel:report_download",
+        {"fy": "2025-26", "q": "q3", "filename": "commitments.csv"},
+    ),
     "committee:paper_download (unpublished)": (
         "committee:paper_download",
         {"fy": "2025-26", "q": "q3", "filename": "red-list.csv"},
@@ -304,6 +316,23 @@ TABLE = {
     ("committee:paper_download (unpublished)", "GET"):  (LOGIN, OK, OK, OK, OK, NO, OK, NO, NO),
     ("committee:paper_download (unpublished)", "POST"): NOT_ALLOWED,
 
+    # The Police and Crime Panel's report: OPCC staff and committee members read it, its
+    # draft included (marked as one); register admins edit and publish it.
+    ("panel:reports", "GET"):                        SIGNED_IN,
+    ("panel:reports", "POST"):                       NOT_ALLOWED,
+    ("panel:report", "GET"):                         SIGNED_IN,
+    ("panel:report", "POST"):                        NOT_ALLOWED,
+    ("panel:report (unpublished)", "GET"):           SIGNED_IN,
+    ("panel:report (unpublished)", "POST"):          NOT_ALLOWED,
+    ("panel:report_edit", "GET"):                    ADMIN_ONLY,
+    ("panel:report_edit", "POST"):                   ADMIN_ONLY,
+    ("panel:report_publish", "GET"):                 ADMIN_ONLY,
+    ("panel:report_publish", "POST"):                ADMIN_ONLY,
+    ("panel:report_download", "GET"):                SIGNED_IN,
+    ("panel:report_download", "POST"):               NOT_ALLOWED,
+    ("panel:report_download (unpublished)", "GET"):  SIGNED_IN,
+    ("panel:report_download (unpublished)", "POST"): NOT_ALLOWED,
+
     # Everyone's own notices and choices; every notice sent, for admins.
     ("notices:notifications", "GET"):                SIGNED_IN,
     ("notices:notifications", "POST"):               SIGNED_IN,
@@ -435,6 +464,7 @@ def world(periods, officer, smt_lead, committee_member, register_admin):
     )
     KpiValueFactory(kpi=KpiFactory(ref="KPI01"), period=q2)
     release_publish(period=q2, by=None)
+    panel_report_publish(report=PanelReport.objects.create(period=q2, meeting_date=datetime.date(2026, 2, 4)), by=None)
     token, _ = token_create(name="matrix", by=officer)
     return {"people": people, "action": action, "token": token}
 

@@ -2,7 +2,7 @@
 
 For scale N it builds one plan of N x 356 commitments with a status update in each of
 8 quarters (2024/25 Q1 to 2025/26 Q4), N x 40 risks with an assessment in each quarter,
-the people who lead them, and a published committee paper. Everything is marked
+the people who lead them, a published committee paper and Panel report. Everything is marked
 synthetic: the plan is "Synthetic plan (scale N)", texts start "Synthetic:", user names
 start "synthetic-". It writes with bulk_create (one history record per object, as a
 first save would leave), so 100x builds in a couple of minutes.
@@ -30,6 +30,8 @@ from commitments.caching import register_changed
 from commitments.models import Commitment, CommitmentPolicyArea, Plan, PolicyArea, Rag, ReportingPeriod, StatusUpdate
 from committee.models import Paper
 from committee.services import paper_publish
+from panel.models import PanelReport
+from panel.services import panel_report_publish
 from performance.models import PublicRelease
 from performance.services import release_publish
 from riskreg.roles import Role
@@ -419,6 +421,16 @@ class Command(BaseCommand):
         )
         if not paper.versions.exists():
             paper_publish(paper=paper, by=None)
+        # The Police and Crime Panel's report of the same quarter, published too.
+        report, _ = PanelReport.objects.get_or_create(
+            period=period,
+            defaults={
+                "meeting_date": period.end_date + datetime.timedelta(days=75),
+                "introduction": _text(self.rng, 60),
+            },
+        )
+        if not report.versions.exists():
+            panel_report_publish(report=report, by=None)
         # What the public pages and the API read: the latest closed quarter, published for the public.
         closed = [p for p in periods if p.status == ReportingPeriod.Status.CLOSED]
         if closed and not PublicRelease.objects.filter(period=closed[-1]).exists():

@@ -59,6 +59,10 @@ MODELS = [
     "committee.publishedfile",
     # The office's Word template, which the papers' Word files are built on.
     "committee.wordtemplate",
+    # The Panel's reports, each version as presented and its files.
+    "panel.panelreport",
+    "panel.publishedpanelreport",
+    "panel.publishedpanelfile",
     "kpis.kpi",
     "kpis.kpivalue",
     "performance.publicrelease",
@@ -117,7 +121,7 @@ def _serialised(rows, *, natural: bool) -> Iterator[dict]:
 
 def export_header() -> dict:
     applied = MigrationRecorder.Migration.objects.filter(
-        app__in=["riskreg", "commitments", "risks", "committee", "kpis", "performance", "api"]
+        app__in=["riskreg", "commitments", "risks", "committee", "panel", "kpis", "performance", "api"]
     )
     latest: dict[str, str] = {}
     for app, name in applied.order_by("app", "name").values_list("app", "name"):
