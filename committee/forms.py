@@ -31,7 +31,8 @@ class PaperForm(RefusesControlCharacters, forms.ModelForm):
             "include_churn_appendix",
         ]
         widgets = {
-            "meeting_date": forms.DateInput(attrs={"type": "date"}),
+            # A date field takes only an ISO date; the en-GB 11/12/2025 shows it empty.
+            "meeting_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "protective_marking": forms.RadioSelect,
             **{
                 name: forms.Textarea(attrs={"rows": 6})

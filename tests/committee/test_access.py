@@ -56,6 +56,18 @@ def test_a_new_quarters_paper_starts_from_the_previous_papers_words(client, demo
     assert "Jane Heppel" in page and "corporation sole" in page
 
 
+def test_the_edit_page_shows_the_meeting_date_in_its_date_field(client, demo):
+    """A date field shows only an ISO date: the en-GB "11/12/2025" showed it empty, and
+    saving the page then cleared the meeting date."""
+    from riskreg.models import User
+
+    paper = Paper.objects.get()
+    client.force_login(User.objects.get(username="admin"))
+    page = client.get(PAPER + "edit/").content.decode()
+
+    assert f'value="{paper.meeting_date.isoformat()}"' in page
+
+
 def test_publishing_needs_a_meeting_date(client, demo):
     from riskreg.models import User
 
