@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management.base import CommandError
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -21,6 +22,10 @@ from riskreg.forms import TabularUploadForm, posted
 from riskreg.models import PendingImport, RegisterLock
 
 CHANGED_SINCE_PREVIEW = "The register changed after the preview, so nothing was imported. Check the new preview below."
+CHANGED_SINCE_LISTED = (
+    "The register changed after the changes were listed, so nothing was imported. "
+    "Run the command again to see what the file would change now."
+)
 PENDING_KEPT = datetime.timedelta(days=1)
 
 
@@ -141,6 +146,15 @@ def apply_if_unchanged(importer: "Importer", *, name: str, content: bytes, diges
         return result, False
     importer.apply(result=result, by=by)
     return result, True
+
+
+def apply_listed(importer: "Importer", *, name: str, content: bytes, result, by) -> None:
+    """A command's confirmation of the changes it listed (`result`), as the web's: under
+    the register's lock, so that a command and a confirmation at the same moment cannot
+    both apply. Raises CommandError if the register changed since."""
+    _, applied = apply_if_unchanged(importer, name=name, content=content, digest=result.digest(), by=by)
+    if not applied:
+        raise CommandError(CHANGED_SINCE_LISTED)
 
 
 def _page(request, importer: Importer, form, result):
