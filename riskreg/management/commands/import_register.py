@@ -16,7 +16,14 @@ from django.core.management.base import BaseCommand, CommandError
 from django.core.management.color import no_style
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
-from riskreg.management.commands.export_register import FORMAT, MODELS, VERSION, _with_referenced, history_models
+from riskreg.management.commands.export_register import (
+    FORMAT,
+    MODELS,
+    VERSION,
+    _with_referenced,
+    history_models,
+    rows_at_a_time,
+)
 from riskreg.signals import register_restored
 
 
@@ -101,7 +108,7 @@ def _records(source, text: str, at: int) -> Iterator[dict]:
             text, at = text[at:] + more, 0
             continue
         yield record
-        text, at = text[end:], 0
+        at = end  # not text[end:]: copying the rest of what was read, a record at a time, was slow
 
 
 def _closing(source, records: Iterator[dict], file: str) -> Iterator[dict]:
@@ -145,7 +152,8 @@ class Command(BaseCommand):
         for label, same_model in groupby(records, key=lambda record: record.get("model")):
             if label not in allowed:
                 raise CommandError(f"{file} holds records this register does not restore: {label}.")
-            for batch in batched(same_model, BATCH):
+            model = apps.get_model(label)
+            for batch in batched(same_model, min(BATCH, rows_at_a_time(model))):
                 count += _restore_batch(batch, keys)
         # Rows came with their ids: move each table's id sequence past them (PostgreSQL).
         connection = connections[DEFAULT_DB_ALIAS]
