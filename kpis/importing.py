@@ -7,15 +7,13 @@ created or changed, writing nothing; services.kpis_import_apply writes a valid p
 one transaction. Every bad row is named with its number and the reason.
 """
 
-import hashlib
-import json
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from commitments.models import PolicyArea, ReportingPeriod, parse_period_label
 from kpis.models import Kpi, KpiValue, number_text
 from riskreg.exports import unneutralise
-from riskreg.imports import FieldChange, model_field_errors
+from riskreg.imports import FieldChange, ItemPlan, QuarterlyImportPlan, QuarterPlan, model_field_errors
 from riskreg.tabular import TabularFileError, read_table
 
 COLUMNS = ["Ref", "Name", "Policy Area", "Unit", "Definition", "Source", "Better", "Target", "Period", "Value", "Note"]
@@ -31,75 +29,25 @@ KPI_COLUMNS = {
 }
 
 
-@dataclass
-class ValuePlan:
-    period: ReportingPeriod
-    row: int
-    is_new: bool
+@dataclass(kw_only=True)
+class ValuePlan(QuarterPlan):
     value: Decimal
     note: str
-    changes: list[FieldChange] = field(default_factory=list)
 
 
-@dataclass
-class KpiPlan:
-    ref: str
-    row: int
-    is_new: bool
-    values: dict
-    changes: list[FieldChange] = field(default_factory=list)
+@dataclass(kw_only=True)
+class KpiPlan(ItemPlan):
     quarters: list[ValuePlan] = field(default_factory=list)
 
-    @property
-    def has_changes(self) -> bool:
-        return bool(self.is_new or self.changes or any(v.is_new or v.changes for v in self.quarters))
+    def quarter_plans(self) -> list[ValuePlan]:
+        return self.quarters
 
 
 @dataclass
-class ImportPlan:
-    filename: str
-    rows_read: int = 0
+class ImportPlan(QuarterlyImportPlan):
     kpis: list[KpiPlan] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
 
-    @property
-    def is_valid(self) -> bool:
-        return not self.errors
-
-    @property
-    def has_changes(self) -> bool:
-        return any(plan.has_changes for plan in self.kpis)
-
-    @property
-    def counts(self) -> dict[str, int]:
-        quarters = [v for plan in self.kpis for v in plan.quarters]
-        return {
-            "new_kpis": sum(1 for p in self.kpis if p.is_new),
-            "changed_kpis": sum(1 for p in self.kpis if not p.is_new and p.changes),
-            "new_values": sum(1 for v in quarters if v.is_new),
-            "changed_values": sum(1 for v in quarters if not v.is_new and v.changes),
-        }
-
-    @property
-    def summary(self) -> str:
-        c = self.counts
-        return (
-            f"{c['new_kpis']} new and {c['changed_kpis']} changed KPIs, "
-            f"{c['new_values']} new and {c['changed_values']} changed values"
-        )
-
-    def digest(self) -> str:
-        """A fingerprint of what the import would do, to check the preview still holds."""
-        shape = [
-            [
-                p.ref,
-                p.is_new,
-                [vars(c) for c in p.changes],
-                [[v.period.label, v.is_new, [vars(c) for c in v.changes]] for v in p.quarters],
-            ]
-            for p in self.kpis
-        ]
-        return hashlib.sha256(json.dumps(shape, sort_keys=True).encode()).hexdigest()
+    ITEMS, QUARTERS, ITEM_WORDS = "kpis", "values", "KPIs"
 
 
 def plan_import(filename: str, content: bytes) -> ImportPlan:
@@ -273,7 +221,9 @@ def _compare_with_register(parsed: dict[str, _KpiRows]) -> list[KpiPlan]:
                 kpi_plan.changes.append(FieldChange(column, _display(name, before), _display(name, item.values[name])))
         for read in sorted(item.quarters.values(), key=lambda r: r.period.key):
             current = stored.get((ref, read.period.key))
-            value_plan = ValuePlan(read.period, read.number, current is None, read.value, read.note)
+            value_plan = ValuePlan(
+                period=read.period, row=read.number, is_new=current is None, value=read.value, note=read.note
+            )
             if current is None or current.value != read.value:
                 before = number_text(current.value) if current else ""
                 value_plan.changes.append(FieldChange("Value", before, number_text(read.value)))

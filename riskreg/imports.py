@@ -6,11 +6,15 @@ only if it still does exactly what the preview showed.
 """
 
 import datetime
+import hashlib
+import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import ClassVar
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management.base import CommandError
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -21,6 +25,10 @@ from riskreg.forms import TabularUploadForm, posted
 from riskreg.models import PendingImport, RegisterLock
 
 CHANGED_SINCE_PREVIEW = "The register changed after the preview, so nothing was imported. Check the new preview below."
+CHANGED_SINCE_LISTED = (
+    "The register changed after the changes were listed, so nothing was imported. "
+    "Run the command again to see what the file would change now."
+)
 PENDING_KEPT = datetime.timedelta(days=1)
 
 
@@ -29,6 +37,93 @@ class FieldChange:
     field: str
     before: str
     after: str
+
+
+@dataclass(kw_only=True)
+class QuarterPlan:
+    """One quarter's row of an item in a file (a risk's assessment, a KPI's value): new, or
+    what it changes."""
+
+    period: object  # a ReportingPeriod
+    row: int
+    is_new: bool
+    changes: list[FieldChange] = field(default_factory=list)
+
+
+@dataclass(kw_only=True)
+class ItemPlan:
+    """One item of a file (a risk, a KPI), new or what it changes, with its quarters' rows."""
+
+    ref: str
+    row: int
+    is_new: bool
+    values: dict
+    changes: list[FieldChange] = field(default_factory=list)
+
+    def quarter_plans(self) -> list[QuarterPlan]:
+        raise NotImplementedError
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.is_new or self.changes or any(q.is_new or q.changes for q in self.quarter_plans()))
+
+
+@dataclass
+class QuarterlyImportPlan:
+    """What a file of items with a row per quarter (the risks', the KPIs') would do, writing
+    nothing. A register's plan names its items and their quarters' rows, in the keys of
+    `counts` (ITEMS, QUARTERS) and in the words of the summary (ITEM_WORDS)."""
+
+    filename: str
+    rows_read: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    ITEMS: ClassVar[str]  # the attribute holding the ItemPlans, e.g. "risks"
+    QUARTERS: ClassVar[str]  # what the quarters' rows are, e.g. "assessments"
+    ITEM_WORDS: ClassVar[str]  # the items in the summary, e.g. "risks", "KPIs"
+
+    @property
+    def items(self) -> list[ItemPlan]:
+        return getattr(self, self.ITEMS)
+
+    @property
+    def is_valid(self) -> bool:
+        return not self.errors
+
+    @property
+    def has_changes(self) -> bool:
+        return any(item.has_changes for item in self.items)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        quarters = [q for item in self.items for q in item.quarter_plans()]
+        return {
+            f"new_{self.ITEMS}": sum(1 for item in self.items if item.is_new),
+            f"changed_{self.ITEMS}": sum(1 for item in self.items if not item.is_new and item.changes),
+            f"new_{self.QUARTERS}": sum(1 for q in quarters if q.is_new),
+            f"changed_{self.QUARTERS}": sum(1 for q in quarters if not q.is_new and q.changes),
+        }
+
+    @property
+    def summary(self) -> str:
+        counts = list(self.counts.values())
+        return (
+            f"{counts[0]} new and {counts[1]} changed {self.ITEM_WORDS}, "
+            f"{counts[2]} new and {counts[3]} changed {self.QUARTERS}"
+        )
+
+    def digest(self) -> str:
+        """A fingerprint of what the import would do, to check the preview still holds."""
+        shape = [
+            [
+                item.ref,
+                item.is_new,
+                [vars(c) for c in item.changes],
+                [[q.period.label, q.is_new, [vars(c) for c in q.changes]] for q in item.quarter_plans()],
+            ]
+            for item in self.items
+        ]
+        return hashlib.sha256(json.dumps(shape, sort_keys=True).encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -141,6 +236,15 @@ def apply_if_unchanged(importer: "Importer", *, name: str, content: bytes, diges
         return result, False
     importer.apply(result=result, by=by)
     return result, True
+
+
+def apply_listed(importer: "Importer", *, name: str, content: bytes, result, by) -> None:
+    """A command's confirmation of the changes it listed (`result`), as the web's: under
+    the register's lock, so that a command and a confirmation at the same moment cannot
+    both apply. Raises CommandError if the register changed since."""
+    _, applied = apply_if_unchanged(importer, name=name, content=content, digest=result.digest(), by=by)
+    if not applied:
+        raise CommandError(CHANGED_SINCE_LISTED)
 
 
 def _page(request, importer: Importer, form, result):

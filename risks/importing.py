@@ -5,8 +5,6 @@ risk and field, what would be created or changed, writing nothing;
 services.risks_import_apply writes a valid plan in one transaction. Every bad row is named with its number.
 """
 
-import hashlib
-import json
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
@@ -15,7 +13,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 
 from commitments.models import ReportingPeriod, parse_period_label
-from riskreg.imports import FieldChange, model_field_errors
+from riskreg.imports import FieldChange, ItemPlan, QuarterlyImportPlan, QuarterPlan, model_field_errors
 from riskreg.numbers import whole_number
 from riskreg.tabular import TabularFileError, TabularRow, read_table
 from risks.models import REF_VALIDATOR, Assessment, Level, Risk, ScoringMatrix, owner_candidates
@@ -46,77 +44,27 @@ LEVEL_COLUMNS = {
 RISK_FIELDS = {"Title": "title", "Description": "description", "Kind": "kind", "Owner": "owner", "Status": "status"}
 
 
-@dataclass
-class AssessmentPlan:
-    period: ReportingPeriod
-    row: int
-    is_new: bool
+@dataclass(kw_only=True)
+class AssessmentPlan(QuarterPlan):
     values: dict
-    changes: list[FieldChange] = field(default_factory=list)
 
 
-@dataclass
-class RiskPlan:
-    ref: str
-    row: int
-    is_new: bool
-    values: dict
-    changes: list[FieldChange] = field(default_factory=list)
+@dataclass(kw_only=True)
+class RiskPlan(ItemPlan):
     status_from: str | None = None  # set when the import changes the status ('' for a new risk)
     status_period: ReportingPeriod | None = None
     assessments: list[AssessmentPlan] = field(default_factory=list)
 
-    @property
-    def has_changes(self) -> bool:
-        return bool(self.is_new or self.changes or any(a.is_new or a.changes for a in self.assessments))
+    def quarter_plans(self) -> list[AssessmentPlan]:
+        return self.assessments
 
 
 @dataclass
-class ImportPlan:
-    filename: str
-    rows_read: int = 0
+class ImportPlan(QuarterlyImportPlan):
     risks: list[RiskPlan] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
 
-    @property
-    def is_valid(self) -> bool:
-        return not self.errors
-
-    @property
-    def has_changes(self) -> bool:
-        return any(plan.has_changes for plan in self.risks)
-
-    @property
-    def counts(self) -> dict[str, int]:
-        assessments = [a for plan in self.risks for a in plan.assessments]
-        return {
-            "new_risks": sum(1 for p in self.risks if p.is_new),
-            "changed_risks": sum(1 for p in self.risks if not p.is_new and p.changes),
-            "new_assessments": sum(1 for a in assessments if a.is_new),
-            "changed_assessments": sum(1 for a in assessments if not a.is_new and a.changes),
-        }
-
-    @property
-    def summary(self) -> str:
-        counts = self.counts
-        return (
-            f"{counts['new_risks']} new and {counts['changed_risks']} changed risks, "
-            f"{counts['new_assessments']} new and {counts['changed_assessments']} changed assessments"
-        )
-
-    def digest(self) -> str:
-        """A fingerprint of what the import would do, to check the preview still holds."""
-        shape = [
-            [
-                p.ref,
-                p.is_new,
-                [vars(c) for c in p.changes],
-                [[a.period.label, a.is_new, [vars(c) for c in a.changes]] for a in p.assessments],
-            ]
-            for p in self.risks
-        ]
-        return hashlib.sha256(json.dumps(shape, sort_keys=True).encode()).hexdigest()
+    ITEMS, QUARTERS, ITEM_WORDS = "risks", "assessments", "risks"
 
 
 def _shown(value) -> str:

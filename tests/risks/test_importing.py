@@ -271,3 +271,28 @@ def test_a_title_longer_than_the_register_keeps_is_refused_by_name(periods, owne
     plan = plan_import("risks.csv", _csv(_row(Title="T" * 201)))
 
     assert plan.errors == ["Row 2: Title: Ensure this value has at most 200 characters (it has 201)"]
+
+
+def _risks(count: int, **changes) -> bytes:
+    return _csv(*(_row(Ref=f"CR{n:02}", **changes) for n in range(1, count + 1)))
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_an_import_writes_in_bulk_with_history_for_every_change(
+    count, periods, owners, register_admin, django_assert_max_num_queries
+):
+    risks_import_apply(result=plan_import("risks.csv", _risks(count)), by=register_admin)
+    plan = plan_import("risks.csv", _risks(count, Title="Changed", Status="Closed", **{"Current L": "2"}))
+
+    # The same few queries for 3 risks as for 30: none per row.
+    with django_assert_max_num_queries(12):
+        risks_import_apply(result=plan, by=register_admin)
+
+    assert set(Risk.objects.values_list("title", "status")) == {("Changed", "closed")}
+    assert set(Assessment.objects.values_list("current_likelihood", "version")) == {(2, 2)}
+    assert StatusChange.objects.filter(from_status="open", to_status="closed").count() == count
+    # Each risk and assessment added, then changed; a status change added by each import.
+    for model, kinds in ((Risk, ["+", "~"]), (Assessment, ["+", "~"]), (StatusChange, ["+", "+"])):
+        assert sorted(model.history.values_list("history_type", flat=True)) == sorted(kinds * count)
+        assert set(model.history.values_list("history_user", flat=True)) == {register_admin.pk}
+    assert list(Risk.history.filter(ref="CR01").values_list("title", flat=True)) == ["Changed", "VRP funding"]

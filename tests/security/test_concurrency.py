@@ -337,3 +337,95 @@ def test_two_admins_confirming_the_same_risks_import_at_once_one_imports(registe
         assert risk.title == f"Run {run}"
         assert risk.history.count() == records + 1
         assert Assessment.objects.filter(risk=risk).count() == 1
+
+
+def _listed(register: str, file: SimpleUploadedFile):
+    """What a command does before it applies: the file read and its changes listed."""
+    from importlib import import_module
+
+    file.seek(0)
+    content = file.read()
+    result = import_module(f"{register}.importing").plan_import(file.name, content)
+    assert result.is_valid and result.has_changes, result.errors
+    return content, result
+
+
+def _command_applies(register: str, content: bytes, result):
+    """The command's confirmation of what it listed: 'imported', or 'refused' as the command says it."""
+    from importlib import import_module
+
+    from django.core.management import CommandError
+
+    from riskreg.imports import apply_listed
+
+    importer = import_module(f"{register}.urls").IMPORTER
+    try:
+        apply_listed(importer, name="import.csv", content=content, result=result, by=None)
+    except CommandError as error:
+        assert "nothing was imported" in str(error)
+        return "refused"
+    return "imported"
+
+
+def assert_one_of_web_and_command_imported(results) -> None:
+    web, command = results
+    assert not isinstance(web, Exception) and not isinstance(command, Exception), results
+    outcomes = [
+        "imported" if web.status_code == 302 else "refused" if "nothing was imported" in web.content.decode() else "?",
+        command,
+    ]
+    assert sorted(outcomes) == ["imported", "refused"], outcomes
+
+
+def test_a_command_and_a_web_confirm_importing_commitments_at_once_one_imports(register_admin, officer, smt_lead):
+    from commitments.importing import BASE_COLUMNS
+    from tests.factories import CommitmentFactory, PlanFactory
+
+    commitment = CommitmentFactory(plan=PlanFactory(), ref=60, text="Before", smt_lead=smt_lead, officer_lead=officer)
+    [client, _] = _admins(register_admin)
+    for run in range(RUNS):
+        web = _csv(BASE_COLUMNS, ["60", "", f"Web {run}", "smt", "officer", "", ""])
+        assert "Confirm and import" in client.post(reverse("commitments:import"), {"file": web}).content.decode()
+        content, result = _listed("commitments", _csv(BASE_COLUMNS, ["60", "", f"Command {run}", "smt", "officer"]))
+        records = commitment.history.count()
+
+        assert_one_of_web_and_command_imported(
+            race(
+                lambda: client.post(reverse("commitments:import_confirm")),
+                lambda content=content, result=result: _command_applies("commitments", content, result),
+                returning=True,
+            )
+        )
+
+        commitment.refresh_from_db()
+        assert commitment.text in (f"Web {run}", f"Command {run}")
+        assert commitment.history.count() == records + 1
+
+
+def test_a_command_and_a_web_confirm_importing_risks_at_once_one_imports(register_admin, risk, periods):
+    from risks.importing import COLUMNS
+
+    [client, _] = _admins(register_admin)
+
+    def file(title: str, run: int) -> SimpleUploadedFile:
+        values = {"Ref": "CR10", "Title": title, "Kind": "Corporate", "Owner": "smt", "Status": "Open"}
+        values |= {"Period": "2025/26 Q3", "Current L": "2", "Current I": str(1 + run % 5)}
+        return _csv(COLUMNS, [values.get(column, "") for column in COLUMNS])
+
+    for run in range(RUNS):
+        preview = client.post(reverse("risks:import"), {"file": file(f"Web {run}", run)})
+        assert "Confirm and import" in preview.content.decode()
+        content, result = _listed("risks", file(f"Command {run}", run))
+        records = risk.history.count()
+
+        assert_one_of_web_and_command_imported(
+            race(
+                lambda: client.post(reverse("risks:import_confirm")),
+                lambda content=content, result=result: _command_applies("risks", content, result),
+                returning=True,
+            )
+        )
+
+        risk.refresh_from_db()
+        assert risk.title in (f"Web {run}", f"Command {run}")
+        assert risk.history.count() == records + 1

@@ -3,7 +3,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from commitments.importing import plan_import
-from commitments.services import commitments_import_apply
+from commitments.urls import IMPORTER
+from riskreg.imports import apply_listed
 
 
 class Command(BaseCommand):
@@ -16,7 +17,8 @@ class Command(BaseCommand):
     def handle(self, *args, file: Path, dry_run: bool, **options):
         if not file.is_file():
             raise CommandError(f"No such file: {file}")
-        result = plan_import(file.name, file.read_bytes())
+        content = file.read_bytes()
+        result = plan_import(file.name, content)
         if not result.is_valid:
             raise CommandError("Nothing was imported:\n" + "\n".join(result.errors))
         for change in result.changes:
@@ -29,5 +31,5 @@ class Command(BaseCommand):
         if dry_run:
             self.stdout.write(f"Dry run: {len(result.changes)} commitments would change.")
             return
-        commitments_import_apply(result=result, by=None)
+        apply_listed(IMPORTER, name=file.name, content=content, result=result, by=None)
         self.stdout.write(self.style.SUCCESS(f"Imported: {result.summary}."))

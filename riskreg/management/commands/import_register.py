@@ -16,7 +16,14 @@ from django.core.management.base import BaseCommand, CommandError
 from django.core.management.color import no_style
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
-from riskreg.management.commands.export_register import FORMAT, MODELS, VERSION, history_models
+from riskreg.management.commands.export_register import (
+    FORMAT,
+    MODELS,
+    VERSION,
+    _with_referenced,
+    history_models,
+    rows_at_a_time,
+)
 from riskreg.signals import register_restored
 
 
@@ -101,7 +108,7 @@ def _records(source, text: str, at: int) -> Iterator[dict]:
             text, at = text[at:] + more, 0
             continue
         yield record
-        text, at = text[end:], 0
+        at = end  # not text[end:]: copying the rest of what was read, a record at a time, was slow
 
 
 def _closing(source, records: Iterator[dict], file: str) -> Iterator[dict]:
@@ -140,12 +147,14 @@ class Command(BaseCommand):
         """The records in batches of one model, each written by one bulk insert (in the
         order of the file, which puts what a row refers to before it)."""
         allowed = {model._meta.label_lower for model in _register_models()}
+        keys = NaturalKeys(_register_models())
         count = 0
         for label, same_model in groupby(records, key=lambda record: record.get("model")):
             if label not in allowed:
                 raise CommandError(f"{file} holds records this register does not restore: {label}.")
-            for batch in batched(same_model, BATCH):
-                count += _restore_batch(batch)
+            model = apps.get_model(label)
+            for batch in batched(same_model, min(BATCH, rows_at_a_time(model))):
+                count += _restore_batch(batch, keys)
         # Rows came with their ids: move each table's id sequence past them (PostgreSQL).
         connection = connections[DEFAULT_DB_ALIAS]
         statements = connection.ops.sequence_reset_sql(no_style(), _register_models())
@@ -159,10 +168,10 @@ class Command(BaseCommand):
 BATCH = 1000  # records of one model inserted at a time
 
 
-def _restore_batch(batch) -> int:
+def _restore_batch(batch, keys: "NaturalKeys") -> int:
     # Inserted in bulk, so no signal runs: restored rows are not changes and get no new
     # history (the file has the history), their many-to-many links neither.
-    items = list(serializers.deserialize("python", batch, handle_forward_references=True))
+    items = list(serializers.deserialize("python", map(keys.resolve, batch), handle_forward_references=True))
     model = type(items[0].object)
     objects = [item.object for item in items]
     # A bulk insert stamps auto_now(_add) dates with now; the file's dates are put back after.
@@ -193,4 +202,64 @@ def _restore_batch(batch) -> int:
         if item.deferred_fields:  # a reference to a row later in the file
             item.object.skip_history_when_saving = True
             item.save_deferred_fields()
+    keys.add(model, [obj.pk for obj in objects])
     return len(items)
+
+
+class NaturalKeys:
+    """The ids of the rows that restored rows refer to by natural key, by model. Django's
+    deserializer looks each reference up with a query of its own (most of a restore's
+    time); these are read once a batch as the rows are restored, and the references
+    replaced by ids before the deserializer sees them.
+
+    Only the models some row refers to are kept, so the memory follows the users, plans,
+    commitments, risks and the like, not the updates and history. A reference not found
+    here is left as written: a row later in the file (the deserializer defers it) or a row
+    that is not there, which the deserializer names."""
+
+    def __init__(self, restored: list):
+        # Per model restored: its fields that refer by natural key, and whether to many.
+        self.fields = {
+            model: [
+                (field.name, field.related_model, field.many_to_many)
+                for field in [*model._meta.fields, *model._meta.many_to_many]
+                if field.is_relation
+                and hasattr(field.related_model, "natural_key")
+                and hasattr(field.related_model._default_manager, "get_by_natural_key")
+            ]
+            for model in restored
+        }
+        targets = {target for fields in self.fields.values() for _, target, _ in fields}
+        self.ids = {target: {} for target in targets}
+        # Rows outside the register (the roles and permissions migrations create) are read whole.
+        for target in targets - set(restored):
+            self._read(target._base_manager.all())
+
+    def resolve(self, record: dict) -> dict:
+        fields = record.get("fields")
+        label = record.get("model")
+        if not isinstance(fields, dict) or not isinstance(label, str):
+            return record  # the deserializer names what is wrong with it
+        for name, target, many in self.fields[apps.get_model(label)]:
+            if name not in fields:
+                continue
+            value = fields[name]
+            if many and isinstance(value, list):
+                fields[name] = [self._id(target, key) for key in value]
+            else:
+                fields[name] = self._id(target, value)
+        return record
+
+    def _id(self, target, key):
+        if isinstance(key, list):
+            return self.ids[target].get(tuple(key), key)
+        return key  # an id already, or None
+
+    def add(self, model, pks: list) -> None:
+        if model in self.ids:
+            self._read(model._base_manager.filter(pk__in=pks))
+
+    def _read(self, rows) -> None:
+        ids = self.ids[rows.model]
+        for row in _with_referenced(rows).iterator(chunk_size=BATCH):
+            ids[tuple(row.natural_key())] = row.pk

@@ -3,7 +3,9 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from risks import importing, services
+from riskreg.imports import apply_listed
+from risks import importing
+from risks.urls import IMPORTER
 
 
 class Command(BaseCommand):
@@ -27,7 +29,8 @@ class Command(BaseCommand):
             by = get_user_model().objects.filter(username=options["user"]).first()
             if by is None or not by.is_register_admin():
                 raise CommandError(f"{options['user']} is not a register admin.")
-        plan = importing.plan_import(path.name, path.read_bytes())
+        content = path.read_bytes()
+        plan = importing.plan_import(path.name, content)
         if not plan.is_valid:
             for error in plan.errors:
                 self.stderr.write(error)
@@ -46,7 +49,7 @@ class Command(BaseCommand):
             if answer.strip().lower() not in ("y", "yes"):
                 self.stdout.write("Nothing written.")
                 return
-        services.risks_import_apply(result=plan, by=by)
+        apply_listed(IMPORTER, name=path.name, content=content, result=plan, by=by)
         self.stdout.write(self.style.SUCCESS(f"Imported {path.name}: {plan.summary}."))
 
     def _show(self, plan: importing.ImportPlan) -> None:
