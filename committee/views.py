@@ -71,20 +71,25 @@ def paper_download(request, fy, q, filename):
     if download is None:
         raise Http404("No such download.")
     shown = shown_paper(request, fy, q)
+    return file_response(
+        request,
+        shown,
+        download,
+        list_url=reverse("committee:papers"),
+        list_title="Committee papers",
+        page_url=reverse("committee:paper", args=[fy, q]),
+        what="paper",
+    )
+
+
+def file_response(request, shown, download, **pending) -> HttpResponse:
+    """A published file (the paper's or the Panel report's) as an attachment; one not
+    rendered yet is never rendered in the request (a large PDF takes minutes): a page
+    saying it is being prepared, or that it failed, and when to ask again. `pending`
+    names the pages that page links to (list_url, list_title, page_url) and what it is."""
     file = shown.download(download)
     if isinstance(file, services.Pending):
-        # Never rendered in the request (a large paper's PDF takes minutes): a page saying
-        # it is being prepared, or that it failed, and when to ask again.
-        context = {
-            "shown": shown,
-            "heading": shown.heading,
-            "download": download,
-            "pending": file,
-            "list_url": reverse("committee:papers"),
-            "list_title": "Committee papers",
-            "page_url": reverse("committee:paper", args=[fy, q]),
-            "what": "paper",
-        }
+        context = {"shown": shown, "heading": shown.heading, "download": download, "pending": file, **pending}
         response = render(request, "committee/file_pending.html", context, status=503)
         response["Retry-After"] = str(file.retry_after)
         add_never_cache_headers(response)

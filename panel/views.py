@@ -1,15 +1,15 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.cache import add_never_cache_headers
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods
 
 from commitments.models import ReportingPeriod
 from committee.forms import PublishForm
+from committee.views import file_response
 from panel import rendering, services
 from panel.forms import PanelReportForm
 from panel.models import PanelReport, PublishedPanelReport
@@ -63,26 +63,15 @@ def report_download(request, fy, q, filename):
     if download is None:
         raise Http404("No such download.")
     shown = shown_report(request, fy, q)
-    file = shown.download(download)
-    if isinstance(file, services.Pending):
-        # Never rendered in the request: a page saying it is being prepared, or that it failed.
-        context = {
-            "shown": shown,
-            "heading": shown.heading,
-            "download": download,
-            "pending": file,
-            "list_url": reverse("panel:reports"),
-            "list_title": "Police and Crime Panel reports",
-            "page_url": reverse("panel:report", args=[fy, q]),
-            "what": "report",
-        }
-        response = render(request, "committee/file_pending.html", context, status=503)
-        response["Retry-After"] = str(file.retry_after)
-        add_never_cache_headers(response)
-        return response
-    response = HttpResponse(file.content, content_type=file.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{file.name}"'
-    return response
+    return file_response(
+        request,
+        shown,
+        download,
+        list_url=reverse("panel:reports"),
+        list_title="Police and Crime Panel reports",
+        page_url=reverse("panel:report", args=[fy, q]),
+        what="report",
+    )
 
 
 @require_http_methods(["GET", "POST"])
