@@ -3,18 +3,12 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from commitments.models import ReportingPeriod
+from riskreg.marking import Marking
 
 DEFAULT_PURPOSE = (
     "To provide members of the committee with oversight of the risk register for the Police and Crime Commissioner."
 )
 DEFAULT_RECOMMENDATION = "The Committee note the contents of the report and appendices."
-
-
-class ProtectiveMarking(models.TextChoices):
-    """The Government Security Classification a paper carries on every page of every format."""
-
-    OFFICIAL = "OFFICIAL", "OFFICIAL"
-    OFFICIAL_SENSITIVE = "OFFICIAL-SENSITIVE", "OFFICIAL-SENSITIVE"
 
 
 # What a new quarter's paper copies from the quarter before's: the words that rarely
@@ -50,10 +44,11 @@ class Paper(models.Model):
     meeting_date = models.DateField(null=True, blank=True)
     agenda_item = models.CharField(max_length=20, blank=True)
     title = models.CharField(max_length=200, default="OPCC Risk Management Update")
+    # The Government Security Classification the paper carries: the items' markings (riskreg.marking).
     protective_marking = models.CharField(
         max_length=20,
-        choices=ProtectiveMarking,
-        default=ProtectiveMarking.OFFICIAL,
+        choices=Marking,
+        default=Marking.OFFICIAL,
         help_text="Shown at the top and bottom of every page of the paper and its files.",
     )
     purpose = models.TextField(default=DEFAULT_PURPOSE, help_text="One paragraph per blank-line-separated block.")
@@ -132,9 +127,9 @@ def heading_of(content: dict) -> dict:
 
 
 def marking_of(content: dict) -> str:
-    """The paper's protective marking, from its content or heading. Papers published
-    before they carried one were OFFICIAL."""
-    return content.get("protective_marking") or ProtectiveMarking.OFFICIAL
+    """The paper's protective marking as printed, from its content or heading. Papers
+    published before they carried one were OFFICIAL."""
+    return content.get("protective_marking") or Marking.OFFICIAL.label
 
 
 class PublishedPage(models.Model):

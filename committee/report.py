@@ -228,7 +228,7 @@ def build_report(paper) -> dict:
         "meeting_date": paper.meeting_date.isoformat() if paper.meeting_date else "",
         "agenda_item": paper.agenda_item,
         "title": paper.title,
-        "protective_marking": paper.protective_marking,
+        "protective_marking": paper.get_protective_marking_display(),  # as printed
         "period": {
             "label": current.label,
             "short": current.short_label,

@@ -31,7 +31,7 @@ def test_only_register_admins_edit_and_publish_papers(client, demo, username, ca
             "committee_name": "Hacked",
             "meeting_date": "2025-12-11",
             "title": "x",
-            "protective_marking": "OFFICIAL",
+            "protective_marking": "official",
             "purpose": "x",
             "recommendation": "x",
         },
@@ -77,7 +77,7 @@ def test_publishing_needs_a_meeting_date(client, demo):
         {
             "committee_name": "Joint Audit Committee",
             "title": "Update",
-            "protective_marking": "OFFICIAL",
+            "protective_marking": "official",
             "purpose": "P",
             "recommendation": "R",
         },

@@ -21,6 +21,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from committee.models import Paper, PublishedPaper, WordTemplate
+from riskreg.marking import Marking
 from tests.committee.conftest import PAPER
 from tests.downloads import docx_document, docx_numbered, pdf_pages
 from tests.html import text
@@ -262,7 +263,7 @@ def test_the_workbook_has_the_same_sheets_every_quarter_an_empty_one_saying_so(a
 
 def test_an_official_sensitive_paper_says_so_at_the_top_and_bottom_of_every_page_of_every_format(admin_client_demo):
     paper = Paper.objects.get(period__quarter=2)
-    paper.protective_marking = "OFFICIAL-SENSITIVE"
+    paper.protective_marking = Marking.OFFICIAL_SENSITIVE
     paper.save()
     response = admin_client_demo.post(PAPER + "publish/", {"correction_reason": "Marked sensitive"})
     assert response.status_code == 302
@@ -302,13 +303,13 @@ def test_a_paper_published_before_papers_carried_a_marking_is_official(committee
 
 def test_the_marking_is_chosen_on_the_papers_edit_page_and_a_wrong_one_refused(admin_client_demo):
     form = admin_client_demo.get(PAPER + "edit/").content.decode()
-    assert 'value="OFFICIAL-SENSITIVE"' in form
+    assert 'value="official-sensitive"' in form and "OFFICIAL-SENSITIVE" in form
 
     data = {"committee_name": "Joint Audit Committee", "title": "Update", "purpose": "P", "recommendation": "R"}
     refused = admin_client_demo.post(PAPER + "edit/", {**data, "protective_marking": "SECRET"})
 
     assert "Select OFFICIAL or OFFICIAL-SENSITIVE" in text(refused.content)
-    assert Paper.objects.get(period__quarter=2).protective_marking == "OFFICIAL"
+    assert Paper.objects.get(period__quarter=2).protective_marking == Marking.OFFICIAL
 
 
 # The office's Word template

@@ -94,7 +94,7 @@ def _form(paper, **changes):
         "recommendation": paper.recommendation,
         "methodology": paper.methodology,
         "include_churn_appendix": "on",
-        "protective_marking": "OFFICIAL",
+        "protective_marking": "official",
     }
     return {**data, **changes}
 

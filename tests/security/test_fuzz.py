@@ -374,7 +374,9 @@ def test_a_year_too_large_for_a_date_is_a_form_error(client_as_smt_lead, risk_wo
     ),
     agenda_item=st.text(max_size=30),
     statuses_assessed_in=st.text(max_size=60),
-    protective_marking=st.one_of(st.sampled_from(["OFFICIAL", "OFFICIAL-SENSITIVE", "SECRET", ""]), short_text),
+    protective_marking=st.one_of(
+        st.sampled_from(["official", "official-sensitive", "OFFICIAL", "SECRET", ""]), short_text
+    ),
     meeting_date=st.one_of(
         st.sampled_from(["2025-12-11", "2025-02-30", "11/12/2025", "0000-01-01", "99999-01-01", ""]),
         st.dates().map(str),
