@@ -12,11 +12,15 @@ checked on import. The file holds password hashes and two-factor secrets: keep i
 safe as the database.
 """
 
+import base64
+import datetime
 import json
 import os
 import tempfile
 from collections.abc import Iterator
+from functools import reduce
 from itertools import batched
+from operator import or_
 
 from django.apps import apps
 from django.core import serializers
@@ -24,10 +28,14 @@ from django.core.management.base import BaseCommand, CommandError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.migrations.recorder import MigrationRecorder
+from django.db.models import F, Q
+from django.db.models.functions import Cast, Length, Substr
 from django.utils import timezone
 
 FORMAT = "riskreg-register"
-VERSION = 1
+# Version 2 writes a column longer than PIECE in pieces of its own (version 1 had none).
+VERSION = 2
+READS = (1, 2)
 
 # In the order they are restored: what a row refers to comes before it. Roles (auth
 # groups) are not here: migrations create them, and users name theirs by natural key.
@@ -110,8 +118,8 @@ CHUNK = 2000  # rows read and written at a time: the memory the export needs sta
 
 def rows_at_a_time(model) -> int:
     """How many rows of the model to hold at once: CHUNK, but one of those holding files
-    (a published paper's PDF is 20 MB at 100 times the demo's size), so that the memory
-    follows the largest file, not the number of them."""
+    (each up to a PIECE, the rest in pieces), so that the memory follows the largest file
+    held, not the number of them."""
     holds_files = any(isinstance(field, models.BinaryField) for field in model._meta.concrete_fields)
     return 1 if holds_files else CHUNK
 
@@ -120,17 +128,78 @@ def register_records() -> Iterator[dict]:
     """Every row of the register and its history, as serialised records, read in chunks."""
     for label in MODELS:
         model = apps.get_model(label)
-        rows = _with_referenced(model._base_manager.order_by("pk"))
-        yield from _serialised(rows, natural=True)
+        yield from _records_of(_with_referenced(model._base_manager.order_by("pk")), natural=True)
     for model in history_models():
         # Ids, not natural keys: history may name rows deleted since.
-        yield from _serialised(model._base_manager.order_by("pk"), natural=False)
+        yield from _records_of(model._base_manager.order_by("pk"), natural=False)
 
 
 def _serialised(rows, *, natural: bool) -> Iterator[dict]:
     size = rows_at_a_time(rows.model)
     for chunk in batched(rows.iterator(chunk_size=size), size):
         yield from serializers.serialize("python", chunk, use_natural_foreign_keys=natural)
+
+
+# A column longer than this (characters, or bytes of a file) is written after its row in
+# pieces this long. Some rows hold the whole register (a public release's snapshot and
+# page, a published paper's PDF: 70 MB in one row at 100 times the demo's size), and the
+# memory of the export and of the restore follows the longest piece, not the register.
+PIECE = 1 << 20
+
+
+def _wide_fields(model) -> list:
+    return [
+        field
+        for field in model._meta.concrete_fields
+        if isinstance(field, models.TextField | models.JSONField | models.BinaryField)
+    ]
+
+
+def _stored(field):
+    """The column as the database holds it: a JSON value as its text, not parsed."""
+    return Cast(F(field.attname), models.TextField()) if isinstance(field, models.JSONField) else F(field.attname)
+
+
+def _long_columns(model) -> dict[int, list]:
+    """The rows with a column longer than PIECE, by id, and those columns."""
+    wide = _wide_fields(model)
+    if not wide:
+        return {}
+    lengths = {f"length_of_{field.attname}": Length(_stored(field)) for field in wide}
+    rows = (
+        model._base_manager.annotate(**lengths)
+        .filter(reduce(or_, [Q(**{f"{name}__gt": PIECE}) for name in lengths]))
+        .values("pk", *lengths)
+    )
+    return {row["pk"]: [field for field in wide if row[f"length_of_{field.attname}"] > PIECE] for row in rows}
+
+
+def _records_of(rows, *, natural: bool) -> Iterator[dict]:
+    """The rows in id order, each with a long column followed by that column's pieces."""
+    long = _long_columns(rows.model)
+    after = None
+    for pk in sorted(long):
+        before = rows.filter(pk__lt=pk)
+        yield from _serialised(before if after is None else before.filter(pk__gt=after), natural=natural)
+        yield from _in_pieces(rows, pk, long[pk], natural=natural)
+        after = pk
+    yield from _serialised(rows if after is None else rows.filter(pk__gt=after), natural=natural)
+
+
+def _in_pieces(rows, pk: int, fields: list, *, natural: bool) -> Iterator[dict]:
+    # The row without its long columns (empty in the record), then each column a piece at a time.
+    row = rows.defer(*[field.name for field in fields]).get(pk=pk)
+    for field in fields:
+        setattr(row, field.attname, b"" if isinstance(field, models.BinaryField) else "")
+    yield from serializers.serialize("python", [row], use_natural_foreign_keys=natural)
+    one = rows.model._base_manager.filter(pk=pk)
+    for field in fields:
+        start = 1
+        while part := one.values_list(Substr(_stored(field), start, PIECE), flat=True).get():
+            if isinstance(part, bytes | memoryview):
+                part = base64.b64encode(part).decode("ascii")
+            yield {"model": rows.model._meta.label_lower, "pk": pk, "piece": field.name, "text": part}
+            start += PIECE
 
 
 def export_header() -> dict:
@@ -143,14 +212,25 @@ def export_header() -> dict:
     return {"format": FORMAT, "version": VERSION, "exported_at": timezone.now().isoformat(), "migrations": latest}
 
 
+class ExportEncoder(DjangoJSONEncoder):
+    """Times to the microsecond: DjangoJSONEncoder's stop at the millisecond, so a restored
+    row's time was not the row's, and one written as .000 came back written without."""
+
+    def default(self, o):
+        if isinstance(o, datetime.datetime):
+            text = o.isoformat()
+            return text.removesuffix("+00:00") + "Z" if text.endswith("+00:00") else text
+        return super().default(o)
+
+
 def write_export(write) -> int:
     """The export document, written with `write(text)` as it is read: one record a line, never the
     whole register in memory. Returns how many records it holds."""
-    header = json.dumps(export_header(), cls=DjangoJSONEncoder, ensure_ascii=False)
+    header = json.dumps(export_header(), cls=ExportEncoder, ensure_ascii=False)
     write(header[:-1] + ', "data": [')
     count = 0
     for record in register_records():
-        write(("\n" if count == 0 else ",\n") + json.dumps(record, cls=DjangoJSONEncoder, ensure_ascii=False))
+        write(("\n" if count == 0 else ",\n") + json.dumps(record, cls=ExportEncoder, ensure_ascii=False))
         count += 1
     write("\n]}\n")
     return count
