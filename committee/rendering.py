@@ -258,6 +258,26 @@ def risk_movements_csv(content: dict) -> bytes:
     return csv_bytes(["Section", *columns], rows)
 
 
+def page_references_kept(pydyf) -> None:
+    """WeasyPrint's PDF/UA tagging reads pydyf's PDF.page_references for every tagged item,
+    and pydyf builds that tuple of every page anew each time: a time that grows with pages
+    times items, an hour and gigabytes for the Panel report at 100 times the demo's size.
+    The tuple is kept while the number of pages stays the same, and made again when it changes."""
+    if getattr(pydyf.PDF, "page_references_kept", False):
+        return
+
+    def page_references(pdf):
+        kids = pdf.pages["Kids"]
+        kept = pdf.__dict__.get("_kept_page_references")
+        if kept is None or kept[0] != len(kids):
+            kept = (len(kids), tuple(f"{number} 0 R".encode("ascii") for number in kids[::3]))
+            pdf.__dict__["_kept_page_references"] = kept
+        return kept[1]
+
+    pydyf.PDF.page_references = property(page_references)
+    pydyf.PDF.page_references_kept = True
+
+
 def pdf(
     content: dict, *, status_line: str, block_list: list | None = None, blocks_template: str = "committee/_blocks.html"
 ) -> bytes:
@@ -268,6 +288,7 @@ def pdf(
     that draws them (its charts)."""
     import pydyf  # WeasyPrint's PDF writer
 
+    page_references_kept(pydyf)
     # Loaded here, not at import: loading Pango takes a moment. Without it, the error (and the
     # failed render on the paper's page) names the packages to install.
     HTML = load_weasyprint().HTML

@@ -176,6 +176,25 @@ def test_the_word_file_opened_in_libreoffice_runs_to_about_as_many_pages_as_the_
 # PDF
 
 
+def test_the_pdf_writer_lists_its_pages_anew_only_when_pages_are_added():
+    # The tagging reads the list of pages for every tagged item (hours at 100x, made anew
+    # each time); kept between reads, it still follows the pages added since.
+    import pydyf
+
+    from committee.rendering import page_references_kept
+
+    page_references_kept(pydyf)
+    document = pydyf.PDF()
+    for _ in range(3):
+        document.add_page(pydyf.Dictionary({"Type": "/Page"}))
+    first = document.page_references
+    assert document.page_references is first
+    document.add_page(pydyf.Dictionary({"Type": "/Page"}))
+
+    assert len(document.page_references) == 4
+    assert document.page_references == tuple(f"{n} 0 R".encode() for n in document.pages["Kids"][::3])
+
+
 def test_the_pdf_is_tagged_with_bookmarks_and_properties(committee_client):
     reader = PdfReader(io.BytesIO(_download(committee_client, "report.pdf")))
 
