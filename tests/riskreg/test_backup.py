@@ -43,6 +43,18 @@ def export(path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+def assert_restoring_changes_nothing(document: dict, tmp_path, message: str):
+    """The document, restored into an empty database, is refused with the message and leaves it empty."""
+    (tmp_path / "broken.json").write_text(json.dumps(document))
+    empty_the_database()
+    before = counts()
+
+    with pytest.raises(CommandError, match=message):
+        call_command("import_register", str(tmp_path / "broken.json"))
+
+    assert counts() == before
+
+
 def empty_the_database():
     # As a fresh database after migrate: the role groups are there, nothing else.
     call_command("flush", interactive=False, verbosity=0)
@@ -130,14 +142,10 @@ def test_a_piece_of_a_row_not_in_the_file_imports_nothing(demo, tmp_path):
     document = export(tmp_path / "register.json")
     at = next(i for i, record in enumerate(document["data"]) if record["model"] == "committee.publishedpage")
     document["data"].insert(at, {"model": "committee.publishedpage", "pk": 999, "piece": "body", "text": "<p>"})
-    (tmp_path / "broken.json").write_text(json.dumps(document))
-    empty_the_database()
-    before = counts()
 
-    with pytest.raises(CommandError, match="pieces of committee.publishedpage 999, a row it does not hold"):
-        call_command("import_register", str(tmp_path / "broken.json"))
-
-    assert counts() == before
+    assert_restoring_changes_nothing(
+        document, tmp_path, "pieces of committee.publishedpage 999, a row it does not hold"
+    )
 
 
 def test_the_history_comes_back_and_new_changes_follow_it(demo, tmp_path):
@@ -194,14 +202,8 @@ def test_a_bad_record_imports_nothing(demo, tmp_path):
     # A status update naming a commitment that is not in the file, near the end.
     updates = [row for row in document["data"] if row["model"] == "commitments.statusupdate"]
     updates[-1]["fields"]["commitment"] = ["Police and Crime Plan 2025-2029", 99999]
-    (tmp_path / "broken.json").write_text(json.dumps(document))
-    empty_the_database()
-    before = counts()
 
-    with pytest.raises(CommandError, match="Nothing was imported"):
-        call_command("import_register", str(tmp_path / "broken.json"))
-
-    assert counts() == before
+    assert_restoring_changes_nothing(document, tmp_path, "Nothing was imported")
 
 
 @pytest.mark.parametrize(

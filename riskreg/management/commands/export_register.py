@@ -177,13 +177,12 @@ def _long_columns(model) -> dict[int, list]:
 def _records_of(rows, *, natural: bool) -> Iterator[dict]:
     """The rows in id order, each with a long column followed by that column's pieces."""
     long = _long_columns(rows.model)
-    after = None
+    after = 0  # ids start at 1
     for pk in sorted(long):
-        before = rows.filter(pk__lt=pk)
-        yield from _serialised(before if after is None else before.filter(pk__gt=after), natural=natural)
+        yield from _serialised(rows.filter(pk__gt=after, pk__lt=pk), natural=natural)
         yield from _in_pieces(rows, pk, long[pk], natural=natural)
         after = pk
-    yield from _serialised(rows if after is None else rows.filter(pk__gt=after), natural=natural)
+    yield from _serialised(rows.filter(pk__gt=after), natural=natural)
 
 
 def _in_pieces(rows, pk: int, fields: list, *, natural: bool) -> Iterator[dict]:

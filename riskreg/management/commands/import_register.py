@@ -233,10 +233,8 @@ class Pieces:
         model, pk, field = self.column
         vendor, quote = self.connection.vendor, self.connection.ops.quote_name
         joined = self.JOINED[vendor]
-        if not isinstance(field, models.BinaryField):
-            joined = self.AS_TEXT[vendor].format(joined)
-        if isinstance(field, models.JSONField) and vendor == "postgresql":
-            joined += "::jsonb"
+        if not isinstance(field, models.BinaryField):  # text in the column's own type (PostgreSQL's jsonb)
+            joined = f"CAST({self.AS_TEXT[vendor].format(joined)} AS {field.db_type(self.connection)})"
         with self.connection.cursor() as cursor:
             cursor.execute(
                 f"UPDATE {quote(model._meta.db_table)} SET {quote(field.column)} = {joined} "
