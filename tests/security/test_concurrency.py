@@ -8,11 +8,14 @@ times. Only PostgreSQL has the row locks and concurrent connections this is abou
 them on PostgreSQL and fails them rather than skip if the database is anything else.
 """
 
+import io
+import json
 import os
 import threading
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 
@@ -429,3 +432,26 @@ def test_a_command_and_a_web_confirm_importing_risks_at_once_one_imports(registe
         risk.refresh_from_db()
         assert risk.title in (f"Web {run}", f"Command {run}")
         assert risk.history.count() == records + 1
+
+
+def test_a_risk_added_while_the_register_is_exported_is_not_half_in_the_file(risk, tmp_path, monkeypatch):
+    # Added by someone else once the export has read the users, before it reads the risks:
+    # its owner is not in the file, so the risk must not be either.
+    from riskreg.management.commands import export_register
+
+    serialised = export_register._serialised
+    added = []
+
+    def serialised_then_someone_adds_a_risk(rows, *, natural):
+        if rows.model._meta.label_lower == "commitments.plan" and not added:
+            assert race(lambda: added.append(RiskFactory(ref="NEW1"))) == [WON]
+        yield from serialised(rows, natural=natural)
+
+    monkeypatch.setattr(export_register, "_serialised", serialised_then_someone_adds_a_risk)
+    call_command("export_register", str(tmp_path / "register.json"), stderr=io.StringIO())
+
+    records = json.loads((tmp_path / "register.json").read_text(encoding="utf-8"))["data"]
+    exported = {(record["model"], record["pk"]) for record in records}
+    assert added and ("risks.risk", risk.pk) in exported
+    assert ("risks.risk", added[0].pk) not in exported
+    assert ("riskreg.user", added[0].owner.pk) not in exported

@@ -106,10 +106,15 @@ def _records(source, text: str, at: int) -> Iterator[dict]:
         try:
             record, end = _DECODER.raw_decode(text, at)
         except json.JSONDecodeError:
-            more = source.read(max(READ, len(text)))  # a record longer than what is read so far
+            # A record cut by the end of what was read: read as much again as the record has so
+            # far (a long one is decoded a few times, not once per READ), and no more. Reading as
+            # much as the whole buffer held let it grow at every cut record, to tens of
+            # megabytes after the pieces at 100x, copied whole at each cut.
+            rest = text[at:]
+            more = source.read(max(READ, len(rest)))
             if not more:
                 raise CommandError(f"{source.name} ends in the middle of a record: it is damaged.") from None
-            text, at = text[at:] + more, 0
+            text, at = rest + more, 0
             continue
         yield record
         at = end  # not text[end:]: copying the rest of what was read, a record at a time, was slow
@@ -350,5 +355,7 @@ class NaturalKeys:
 
     def _read(self, rows) -> None:
         ids = self.ids[rows.model]
-        for row in _with_referenced(rows).iterator(chunk_size=BATCH):
+        # No many-to-many: natural keys do not read them, and a prefetched link refers back
+        # to its row, a cycle left for the garbage collector (memory growing with the register).
+        for row in _with_referenced(rows, many_to_many=False).iterator(chunk_size=BATCH):
             ids[tuple(row.natural_key())] = row.pk
