@@ -10,7 +10,7 @@ import json
 import re
 from collections import defaultdict
 from collections.abc import Iterator
-from itertools import groupby
+from itertools import batched, groupby
 
 from django.apps import apps
 from django.core import serializers
@@ -22,6 +22,7 @@ from riskreg.management.commands.export_register import (
     FORMAT,
     MODELS,
     READS,
+    ExportEncoder,
     _wide_fields,
     _with_referenced,
     history_models,
@@ -157,8 +158,8 @@ class Command(BaseCommand):
         order of the file, which puts what a row refers to before it); a long column's
         pieces, which follow its row, put together in the database."""
         allowed = {model._meta.label_lower for model in _register_models()}
-        keys = NaturalKeys(_register_models())
         connection = connections[DEFAULT_DB_ALIAS]
+        keys = NaturalKeys(connection, _register_models())
         pieces = Pieces(connection, file)
         count = 0
         for label, same_model in groupby(records, key=lambda record: record.get("model")):
@@ -181,6 +182,7 @@ class Command(BaseCommand):
             count += _restore_batch(batch, keys)
             pieces.put_together()
         pieces.close()
+        keys.close()
         # Rows came with their ids: move each table's id sequence past them (PostgreSQL).
         statements = connection.ops.sequence_reset_sql(no_style(), _register_models())
         with connection.cursor() as cursor:
@@ -257,7 +259,7 @@ class Pieces:
             cursor.execute(f"DROP TABLE {self.TABLE}")
 
 
-BATCH = 1000  # records of one model inserted at a time
+BATCH = 500  # records of one model inserted at a time
 
 
 def _restore_batch(batch, keys: "NaturalKeys") -> int:
@@ -265,7 +267,7 @@ def _restore_batch(batch, keys: "NaturalKeys") -> int:
         return 0
     # Inserted in bulk, so no signal runs: restored rows are not changes and get no new
     # history (the file has the history), their many-to-many links neither.
-    items = list(serializers.deserialize("python", map(keys.resolve, batch), handle_forward_references=True))
+    items = list(serializers.deserialize("python", keys.resolved(batch), handle_forward_references=True))
     model = type(items[0].object)
     objects = [item.object for item in items]
     # A bulk insert stamps auto_now(_add) dates with now; the file's dates are put back after.
@@ -301,17 +303,21 @@ def _restore_batch(batch, keys: "NaturalKeys") -> int:
 
 
 class NaturalKeys:
-    """The ids of the rows that restored rows refer to by natural key, by model. Django's
-    deserializer looks each reference up with a query of its own (most of a restore's
-    time); these are read once a batch as the rows are restored, and the references
-    replaced by ids before the deserializer sees them.
+    """The ids of the rows that restored rows refer to by natural key. Django's deserializer
+    looks each reference up with a query of its own (most of a restore's time); here the
+    natural keys of the rows referred to are written to a temporary table as the rows are
+    restored, and a batch's references replaced by ids with a query per model referred to,
+    before the deserializer sees them. In the database, not in memory: a dictionary of them
+    grew with the users, commitments and risks (9 MB at 100 times the demo's size).
 
-    Only the models some row refers to are kept, so the memory follows the users, plans,
-    commitments, risks and the like, not the updates and history. A reference not found
-    here is left as written: a row later in the file (the deserializer defers it) or a row
-    that is not there, which the deserializer names."""
+    A reference not found is left as written: a row later in the file (the deserializer
+    defers it) or a row that is not there, which the deserializer names."""
 
-    def __init__(self, restored: list):
+    TABLE = "riskreg_restore_key"
+    AT_A_TIME = 500  # keys looked up by one query
+
+    def __init__(self, connection, restored: list):
+        self.connection = connection
         # Per model restored: its fields that refer by natural key, and whether to many.
         self.fields = {
             model: [
@@ -323,39 +329,75 @@ class NaturalKeys:
             ]
             for model in restored
         }
-        targets = {target for fields in self.fields.values() for _, target, _ in fields}
-        self.ids = {target: {} for target in targets}
+        self.targets = {target for fields in self.fields.values() for _, target, _ in fields}
+        with connection.cursor() as cursor:
+            columns = "model text NOT NULL, natural_key text NOT NULL, id text NOT NULL"
+            cursor.execute(f"CREATE TEMPORARY TABLE {self.TABLE} ({columns})")
+            cursor.execute(f"CREATE INDEX {self.TABLE}_lookup ON {self.TABLE} (model, natural_key)")
         # Rows outside the register (the roles and permissions migrations create) are read whole.
-        for target in targets - set(restored):
-            self._read(target._base_manager.all())
+        for target in self.targets - set(restored):
+            self._write(target._base_manager.all())
 
-    def resolve(self, record: dict) -> dict:
-        fields = record.get("fields")
-        label = record.get("model")
-        if not isinstance(fields, dict) or not isinstance(label, str):
-            return record  # the deserializer names what is wrong with it
-        for name, target, many in self.fields[apps.get_model(label)]:
-            if name not in fields:
-                continue
-            value = fields[name]
-            if many and isinstance(value, list):
-                fields[name] = [self._id(target, key) for key in value]
-            else:
-                fields[name] = self._id(target, value)
-        return record
+    def resolved(self, batch: list[dict]) -> list[dict]:
+        """The batch's records, their references by natural key replaced by the ids found."""
+        references = [  # (a record's fields, the field's name, the model it refers to, to many)
+            (fields, name, target, many)
+            for fields, label in ((record.get("fields"), record.get("model")) for record in batch)
+            if isinstance(fields, dict) and isinstance(label, str)  # else the deserializer names what is wrong
+            for name, target, many in self.fields[apps.get_model(label)]
+            if name in fields
+        ]
+        wanted = defaultdict(set)
+        for fields, name, target, many in references:
+            wanted[target] |= {_key_text(key) for key in _each(fields[name], many) if isinstance(key, list)}
+        ids = {target: self._ids(target, keys) for target, keys in wanted.items()}
+        for fields, name, target, many in references:
+            # A key is a list; anything else is an id already, or None.
+            found = [
+                ids[target].get(_key_text(key), key) if isinstance(key, list) else key
+                for key in _each(fields[name], many)
+            ]
+            fields[name] = found if many and isinstance(fields[name], list) else found[0]
+        return batch
 
-    def _id(self, target, key):
-        if isinstance(key, list):
-            return self.ids[target].get(tuple(key), key)
-        return key  # an id already, or None
+    def _ids(self, target, keys: set[str]) -> dict[str, object]:
+        found = {}
+        with self.connection.cursor() as cursor:
+            for some in batched(sorted(keys), self.AT_A_TIME):
+                listed = ", ".join(["%s"] * len(some))
+                cursor.execute(
+                    f"SELECT natural_key, id FROM {self.TABLE} WHERE model = %s AND natural_key IN ({listed})",
+                    [target._meta.label_lower, *some],
+                )
+                found.update((key, target._meta.pk.to_python(pk)) for key, pk in cursor.fetchall())
+        return found
 
     def add(self, model, pks: list) -> None:
-        if model in self.ids:
-            self._read(model._base_manager.filter(pk__in=pks))
+        if model in self.targets:
+            self._write(model._base_manager.filter(pk__in=pks))
 
-    def _read(self, rows) -> None:
-        ids = self.ids[rows.model]
+    def _write(self, rows) -> None:
+        label = rows.model._meta.label_lower
         # No many-to-many: natural keys do not read them, and a prefetched link refers back
         # to its row, a cycle left for the garbage collector (memory growing with the register).
-        for row in _with_referenced(rows, many_to_many=False).iterator(chunk_size=BATCH):
-            ids[tuple(row.natural_key())] = row.pk
+        read = _with_referenced(rows, many_to_many=False).iterator(chunk_size=BATCH)
+        with self.connection.cursor() as cursor:
+            for chunk in batched(read, BATCH):
+                cursor.executemany(
+                    f"INSERT INTO {self.TABLE} (model, natural_key, id) VALUES (%s, %s, %s)",
+                    [(label, _key_text(row.natural_key()), str(row.pk)) for row in chunk],
+                )
+
+    def close(self) -> None:
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE {self.TABLE}")
+
+
+def _key_text(key) -> str:
+    """A natural key as the export writes it (a JSON list), from the file or from a row."""
+    return json.dumps(list(key), cls=ExportEncoder, ensure_ascii=False)
+
+
+def _each(value, many: bool) -> list:
+    """The references in a field's value: a list of them to many, else the one."""
+    return value if many and isinstance(value, list) else [value]
