@@ -2,7 +2,7 @@
 
 Each job runs in a Python process of its own (`python -m benchmarks.commands JOB`), so its
 peak resident memory is its own: the figure includes Django and the app loaded (about
-100 MB). Run by benchmarks.run once per scale after the pages, with the same environment
+75 MB). Run by benchmarks.run once per scale after the pages, with the same environment
 as benchmarks.measure; BENCH_ONLY filters the jobs by name as it filters the pages.
 
 The jobs that change the register do it in a transaction they roll back, so every job

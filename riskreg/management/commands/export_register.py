@@ -104,7 +104,7 @@ def _with_referenced(queryset, *, many_to_many: bool = True):
     for field in [*queryset.model._meta.fields, *queryset.model._meta.many_to_many]:
         if field.is_relation and hasattr(field.related_model, "natural_key"):
             if field.many_to_many and not (many_to_many and field.remote_field.through._meta.auto_created):
-                continue
+                continue  # not wanted, or a through model of its own, exported as its rows
             names = joined if not field.many_to_many else prefetched
             names.append(field.name)
             names += [
