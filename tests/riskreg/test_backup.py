@@ -147,7 +147,7 @@ def test_the_restore_reads_no_more_at_a_time_than_its_longest_record(demo, tmp_p
             reads.append(size)
             return super().read(size)
 
-    header, read_back = _header_and_records(Reading(path.read_text(encoding="utf-8")))
+    _, read_back = _header_and_records(Reading(path.read_text(encoding="utf-8")))
 
     assert list(read_back) == records
     assert len(reads) > 100
@@ -167,7 +167,7 @@ def garbage_left_by(command: str, path) -> int:
 
 def test_what_the_backups_leave_for_the_garbage_collector_does_not_grow_with_the_register(demo, tmp_path):
     # Rows left in cycles (a row and its prefetched links) wait for the collector's full
-    # passes, rarer as the heap grows: the memory grew with the register, by 40 MB at 100x.
+    # passes, rarer as the heap grows: the memory grew with the register (tens of MB at 100x).
     smaller, larger = tmp_path / "smaller.json", tmp_path / "larger.json"
     export(smaller)  # once first: what is set up once a process is not counted
     left = {"export": garbage_left_by("export_register", smaller)}

@@ -21,6 +21,7 @@ from django.urls import reverse
 
 from commitments.models import StatusUpdate
 from commitments.services import EditConflict, status_update_review, status_update_save
+from riskreg.management.commands import export_register
 from risks.models import Assessment
 from risks.services import StaleAssessment, assessment_record
 from tests.factories import StatusUpdateFactory
@@ -437,8 +438,6 @@ def test_a_command_and_a_web_confirm_importing_risks_at_once_one_imports(registe
 def test_a_risk_added_while_the_register_is_exported_is_not_half_in_the_file(risk, tmp_path, monkeypatch):
     # Added by someone else once the export has read the users, before it reads the risks:
     # its owner is not in the file, so the risk must not be either.
-    from riskreg.management.commands import export_register
-
     serialised = export_register._serialised
     added = []
 
